@@ -1,0 +1,210 @@
+"""Persons and organisations: one Entity identity, details per kind, and their claims."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.fields import CountryField, EnumField, LanguageField, PartialDateField, country_list
+from core.ids import new_public_id
+from core.partial_dates import is_not_before, not_before_constraint
+from sources.models import Claim, claim_link
+from sources.text import normalise
+
+
+def _new_entity_id():
+    return new_public_id("ent")
+
+
+class Entity(Claim):
+    """A person or an organisation: what a sanction targets. One id space for both."""
+    claim_ptr = claim_link("entity")
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "person"
+        ORGANISATION = "organisation", "organisation"
+
+    public_id = models.CharField(max_length=32, unique=True, default=_new_entity_id, editable=False)
+    kind = EnumField(choices=Kind.choices)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when this record was a duplicate: its id keeps answering with a pointer to the kept one.",
+    )
+    notes = models.TextField(blank=True, help_text="Curator's notes; not published.")
+
+    class Meta:
+        verbose_name_plural = "entities"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged_into=models.F("claim_ptr")), name="entity_not_merged_into_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.caption} ({self.public_id})"
+
+    @property
+    def caption(self):
+        """The primary name, else any name; uses prefetched names when present."""
+        names = [n for n in self.names.all() if not n.is_deprecated]
+        for name in names:
+            if name.type == Name.Type.PRIMARY:
+                return name.value
+        return names[0].value if names else "(unnamed)"
+
+
+class Person(models.Model):
+    entity = models.OneToOneField(Entity, primary_key=True, on_delete=models.CASCADE, related_name="person")
+    title = models.CharField(max_length=200, blank=True, help_text="Title or rank as stated, e.g. “Maj. Gen.”.")
+    gender = EnumField(choices=[("male", "male"), ("female", "female"), ("other", "other")], blank=True, default="")
+    birth_date = PartialDateField()
+    nationalities = country_list()
+
+    class Meta:
+        verbose_name = "person details"
+        verbose_name_plural = "person details"
+
+    def clean(self):
+        if self.entity_id and self.entity.kind != Entity.Kind.PERSON:
+            raise ValidationError("Person details belong to an entity of kind person.")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT_BODY = "government_body", "government body"
+        MILITARY_UNIT = "military_unit", "military unit"
+        COMPANY = "company", "company"
+        ARMED_GROUP = "armed_group", "armed group"
+        RESEARCH_BODY = "research_body", "research or advocacy body"
+        INTERNATIONAL_ORG = "international_org", "international organisation"
+        MEDIA = "media", "media"
+        OTHER = "other", "other"
+
+    entity = models.OneToOneField(
+        Entity, primary_key=True, on_delete=models.CASCADE, related_name="organisation"
+    )
+    org_kind = EnumField(choices=Kind.choices, verbose_name="kind of organisation")
+    countries = country_list()
+    parent = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_organisations",
+        limit_choices_to={"kind": Entity.Kind.ORGANISATION},
+    )
+
+    class Meta:
+        verbose_name = "organisation details"
+        verbose_name_plural = "organisation details"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("entity")), name="organisation_not_own_parent"),
+        ]
+
+    def clean(self):
+        if self.entity_id and self.entity.kind != Entity.Kind.ORGANISATION:
+            raise ValidationError("Organisation details belong to an entity of kind organisation.")
+        if self.parent_id and self.parent.kind != Entity.Kind.ORGANISATION:
+            raise ValidationError({"parent": "The parent must be an organisation."})
+
+
+class Name(Claim):
+    claim_ptr = claim_link("name")
+    class Type(models.TextChoices):
+        PRIMARY = "primary", "primary"
+        ALIAS = "alias", "alias"
+        WEAK_ALIAS = "weak_alias", "weak alias (not for matching)"
+        PREVIOUS = "previous", "previous name"
+        TRANSLITERATION = "transliteration", "transliteration"
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="names")
+    value = models.CharField(max_length=500)
+    type = EnumField(choices=Type.choices, default=Type.ALIAS)
+    lang = LanguageField(blank=True, default="", verbose_name="language", help_text="Language of this spelling.")
+
+    class Meta:
+        ordering = ["entity_id", "type", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "value", "type", "lang"], name="name_unique_per_entity"),
+            models.CheckConstraint(condition=~Q(value=""), name="name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.value
+
+    def clean(self):
+        self.value = normalise(" ".join((self.value or "").split()))
+        if not self.value:
+            raise ValidationError({"value": "A name can't be empty."})
+
+    def save(self, *args, **kwargs):
+        self.value = normalise(" ".join(self.value.split()))
+        super().save(*args, **kwargs)
+
+
+class Identifier(Claim):
+    claim_ptr = claim_link("identifier")
+    class Scheme(models.TextChoices):
+        REGISTRATION = "registration", "company registration number"
+        TAX = "tax", "tax number"
+        PASSPORT = "passport", "passport"
+        NATIONAL_ID = "national_id", "national id"
+        IMO = "imo", "IMO number"
+        LEI = "lei", "LEI"
+        SANCTIONS_LIST = "sanctions_list", "sanctions list reference"
+        OTHER = "other", "other"
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = EnumField(choices=Scheme.choices)
+    value = models.CharField(max_length=200)
+    country = CountryField(blank=True, default="", help_text="Issuing country, if any.")
+
+    class Meta:
+        ordering = ["entity_id", "scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "scheme", "value"], name="identifier_unique_per_entity"),
+            models.CheckConstraint(condition=~Q(value=""), name="identifier_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scheme_display()} {self.value}"
+
+
+class Relationship(Claim):
+    claim_ptr = claim_link("relationship")
+    class Kind(models.TextChoices):
+        HEAD_OF = "head_of", "head of"
+        DEPUTY_HEAD_OF = "deputy_head_of", "deputy head of"
+        MEMBER_OF = "member_of", "member of"
+        PART_OF = "part_of", "part of"
+        SPOKESPERSON_FOR = "spokesperson_for", "spokesperson for"
+        EMPLOYEE_OF = "employee_of", "employee of"
+        OWNER_OF = "owner_of", "owner of"
+        SUPPLIER_TO = "supplier_to", "supplier to"
+        ASSOCIATE_OF = "associate_of", "associate of"
+        OTHER = "other", "other"
+
+    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="relationships")
+    kind = EnumField(choices=Kind.choices)
+    object = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="inverse_relationships")
+    role = models.CharField(max_length=300, blank=True, help_text="The role as stated, e.g. “National Security Council spokesman”.")
+    start = PartialDateField(verbose_name="start date")
+    end = PartialDateField(verbose_name="end date")
+
+    class Meta:
+        ordering = ["subject_id", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(subject=models.F("object")), name="relationship_not_reflexive"),
+            not_before_constraint("end", "start", name="relationship_end_not_before_start"),
+            models.UniqueConstraint(fields=["subject", "kind", "object", "role"], name="relationship_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject.caption} — {self.get_kind_display()} — {self.object.caption}"
+
+    def clean(self):
+        if self.subject_id and self.subject_id == self.object_id:
+            raise ValidationError({"object": "An entity can't be related to itself."})
+        if not is_not_before(self.end, self.start):
+            raise ValidationError({"end": "The end date can't be before the start date."})

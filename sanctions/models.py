@@ -1,0 +1,127 @@
+"""Sanction actions as events: who acted, under which programme, on whom, with what."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.fields import CountryField, EnumArrayField, EnumField, PartialDateField
+from core.ids import new_public_id
+from core.partial_dates import is_not_before, not_before_constraint
+from entities.models import Entity
+from sources.models import Claim, claim_link
+
+
+class Authority(models.Model):
+    """A body that takes sanction actions (reference data, not a claim)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True)
+    country = CountryField(blank=True, default="", help_text="Empty for the EU, UN and other international bodies.")
+    entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorities",
+        limit_choices_to={"kind": Entity.Kind.ORGANISATION},
+        help_text="The organisation record of this authority, when there is one.",
+    )
+
+    class Meta:
+        verbose_name_plural = "authorities"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Programme(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(max_length=300)
+    code = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["authority__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["authority", "name"], name="programme_unique_per_authority")]
+
+    def __str__(self):
+        return f"{self.authority}: {self.name}"
+
+
+def _new_action_id():
+    return new_public_id("act")
+
+
+class SanctionAction(Claim):
+    claim_ptr = claim_link("sanctionaction")
+    class Kind(models.TextChoices):
+        DESIGNATION = "designation", "designation"
+        DELISTING = "delisting", "delisting"
+        EXPORT_CONTROL = "export_control", "export control"
+        ADVISORY = "advisory", "advisory"
+        THREAT = "threat", "threat of measures"
+
+    class Status(models.TextChoices):
+        CONSIDERED = "considered", "considered"
+        THREATENED = "threatened", "threatened"
+        ANNOUNCED = "announced", "announced"
+        IN_FORCE = "in_force", "in force"
+        LIFTED = "lifted", "lifted"
+
+    public_id = models.CharField(max_length=32, unique=True, default=_new_action_id, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="actions")
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    kind = EnumField(choices=Kind.choices)
+    status = EnumField(choices=Status.choices)
+    announced_date = PartialDateField()
+    in_force_date = PartialDateField(verbose_name="in-force date")
+    end_date = PartialDateField()
+    summary = models.TextField(help_text="What the action is, in a sentence or two.")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            not_before_constraint("end_date", "announced_date", name="action_end_not_before_announced"),
+            not_before_constraint("end_date", "in_force_date", name="action_end_not_before_in_force"),
+        ]
+
+    def __str__(self):
+        return f"{self.authority}: {self.get_kind_display()} ({self.get_status_display()}) {self.public_id}"
+
+    def clean(self):
+        errors = {}
+        if self.programme_id and self.authority_id and self.programme.authority_id != self.authority_id:
+            errors["programme"] = "This programme belongs to another authority."
+        if not is_not_before(self.end_date, self.announced_date):
+            errors["end_date"] = "The end date can't be before the announced date."
+        elif not is_not_before(self.end_date, self.in_force_date):
+            errors["end_date"] = "The end date can't be before the in-force date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SanctionTarget(Claim):
+    claim_ptr = claim_link("sanctiontarget")
+    class Measure(models.TextChoices):
+        ASSET_FREEZE = "asset_freeze", "asset freeze"
+        TRAVEL_BAN = "travel_ban", "travel ban"
+        ARMS_EMBARGO = "arms_embargo", "arms embargo"
+        EXPORT_RESTRICTION = "export_restriction", "export restriction"
+        IMPORT_RESTRICTION = "import_restriction", "import restriction"
+        FINANCIAL_SERVICES_BAN = "financial_services_ban", "financial services ban"
+        OTHER = "other", "other"
+
+    action = models.ForeignKey(SanctionAction, on_delete=models.CASCADE, related_name="targets")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="sanction_targets")
+    measures = EnumArrayField(
+        EnumField(choices=Measure.choices),
+        blank=True,
+        default=list,
+        help_text="Empty when the text names no measure (e.g. a threat of “significant measures”).",
+    )
+
+    class Meta:
+        ordering = ["action_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["action", "entity"], name="target_unique_per_action")]
+
+    def __str__(self):
+        return f"{self.entity.caption} ← {self.action.public_id}"

@@ -1,0 +1,218 @@
+"""Sources (immutable article text), citations (exact spans) and the claim/evidence link.
+
+Every fact in the write model (an entity, a name, an identifier, a relationship, a
+sanction action or target) is a Claim by multi-table inheritance, so one Evidence
+table links any claim to the citations that state it, with real foreign keys.
+"""
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from core.fields import EnumField, LanguageField, PartialDateField
+from core.ids import new_public_id
+
+from . import text as textlib
+
+
+def _new_source_id():
+    return new_public_id("src")
+
+
+class Source(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=_new_source_id, editable=False)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    language = LanguageField(help_text="ISO 639-1 code of the article's language.")
+    published = PartialDateField(verbose_name="published date")
+    retrieved_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(help_text="The article text, exactly as published. Fixed once cited.")
+    text_sha256 = models.CharField(max_length=64, editable=False, verbose_name="text SHA-256")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
+        ]
+
+    def __str__(self):
+        label = self.title or self.publisher or "untitled"
+        return f"{label} ({self.public_id})"
+
+    def clean(self):
+        self.text = textlib.normalise(self.text or "")
+        if not self.text.strip():
+            raise ValidationError({"text": "The article text is empty."})
+        if self.pk and self.text_changed() and self.citations.exists():
+            raise ValidationError(
+                {"text": "This source is cited, so its text can't change. Add the corrected text as a new source."}
+            )
+
+    def text_changed(self):
+        stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+        return stored is not None and stored != self.text
+
+    def save(self, *args, **kwargs):
+        self.text = textlib.normalise(self.text)
+        if self.pk and self.text_changed() and self.citations.exists():
+            raise ValidationError("Source %s is cited; its text can't change." % self.public_id)
+        self.text_sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        super().save(*args, **kwargs)
+
+
+class Citation(models.Model):
+    """An exact span of a source: W3C Web Annotation TextPosition + TextQuote selectors."""
+
+    class MetadataField(models.TextChoices):
+        NONE = "", "—"
+        TITLE = "title", "title"
+        PUBLISHER = "publisher", "publisher"
+        PUBLISHED = "published", "published date"
+        AUTHOR = "author", "author"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    start = models.PositiveIntegerField(help_text="Code-point offset of the first character.")
+    end = models.PositiveIntegerField(help_text="Code-point offset after the last character.")
+    quote = models.TextField(editable=False)
+    prefix = models.CharField(max_length=textlib.CONTEXT, blank=True, editable=False)
+    suffix = models.CharField(max_length=textlib.CONTEXT, blank=True, editable=False)
+    translation = models.TextField(blank=True, help_text="English translation of a non-English quote.")
+    metadata_field = EnumField(
+        choices=MetadataField.choices,
+        blank=True,
+        default="",
+        help_text="Set when the quote shows the source's own metadata (e.g. “(AP)” for the publisher).",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["source_id", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "start", "end"], name="citation_unique_span"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="citation_end_after_start",
+                violation_error_message="The end offset must be after the start offset.",
+            ),
+        ]
+
+    def __str__(self):
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:57] + "…"
+        return f"“{quote}” [{self.source.public_id if self.source_id else '?'} {self.start}–{self.end}]"
+
+    def anchor(self):
+        """Fill quote, prefix and suffix from the offsets: the server, not the client,
+        decides what the span says."""
+        self.quote, self.prefix, self.suffix = textlib.span_context(self.source.text, self.start, self.end)
+
+    def check_span(self):
+        quote, prefix, suffix = textlib.span_context(self.source.text, self.start, self.end)
+        if (quote, prefix, suffix) != (self.quote, self.prefix, self.suffix):
+            raise ValidationError(
+                "The quote does not match the source text at %(start)s–%(end)s: "
+                "the text there is %(actual)r, the citation says %(quote)r.",
+                code="quote_mismatch",
+                params={"start": self.start, "end": self.end, "actual": quote, "quote": self.quote},
+            )
+
+    def clean(self):
+        if self.source_id is None or self.start is None or self.end is None:
+            return
+        if not self.quote:
+            try:
+                self.anchor()
+            except ValidationError as exc:
+                raise ValidationError({"end": exc.messages}) from None
+        self.check_span()
+
+    def save(self, *args, **kwargs):
+        if not self.quote:
+            self.anchor()
+        self.check_span()
+        super().save(*args, **kwargs)
+
+
+class Claim(models.Model):
+    """One fact of the write model, backed by citations; deprecated, never deleted."""
+
+    class Type(models.TextChoices):
+        ENTITY = "entity", "entity"
+        NAME = "name", "name"
+        IDENTIFIER = "identifier", "identifier"
+        RELATIONSHIP = "relationship", "relationship"
+        SANCTION_ACTION = "sanctionaction", "sanction action"
+        SANCTION_TARGET = "sanctiontarget", "sanction target"
+
+    claim_type = EnumField(choices=Type.choices, editable=False)
+    citations = models.ManyToManyField(Citation, through="Evidence", related_name="claims", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    deprecated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deprecated_reason = models.TextField(
+        blank=True, help_text="Why this claim is wrong or outdated. A claim is deprecated, never deleted."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deprecated_at__isnull=True, deprecated_reason="")
+                | (models.Q(deprecated_at__isnull=False) & ~models.Q(deprecated_reason="")),
+                name="claim_deprecated_with_reason",
+                violation_error_message="A deprecated claim needs a reason.",
+            ),
+        ]
+
+    @property
+    def is_deprecated(self):
+        return self.deprecated_at is not None
+
+    def specific(self):
+        """The Name, Entity, SanctionAction... this claim row is."""
+        return getattr(self, f"as_{self.claim_type}") if type(self) is Claim else self
+
+    def save(self, *args, **kwargs):
+        if not self.claim_type and type(self) is not Claim:
+            self.claim_type = type(self)._meta.model_name
+        # The reason field drives deprecation, so a form needs only that one field.
+        if self.deprecated_reason.strip() and self.deprecated_at is None:
+            self.deprecated_at = timezone.now()
+        elif not self.deprecated_reason.strip():
+            self.deprecated_reason, self.deprecated_at = "", None
+        super().save(*args, **kwargs)
+
+
+def claim_link(claim_type):
+    """The parent link of a claim model, named so its reverse accessor (claim.as_name,
+    claim.as_entity, ...) does not clash with the child's own fields."""
+    return models.OneToOneField(
+        Claim, parent_link=True, primary_key=True, on_delete=models.CASCADE, related_name=f"as_{claim_type}"
+    )
+
+
+class Evidence(models.Model):
+    """The one link from any claim to a citation that states it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="evidence")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        constraints = [models.UniqueConstraint(fields=["claim", "citation"], name="evidence_unique")]
+
+    def __str__(self):
+        return f"claim {self.claim_id} ← citation {self.citation_id}"
