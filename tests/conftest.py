@@ -1,0 +1,1 @@
+"""Shared fixtures; pytest-django provides db, client, admin_client, admin_user."""

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the project's settings with a fixed test key.
+
+DATABASE_URL still chooses the server (the embedded one when unset).
+"""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+
+from config.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
