@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Sanctions & entities"
 admin.site.site_title = "Sanctions & entities"
@@ -7,4 +8,5 @@ admin.site.index_title = "Curation"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

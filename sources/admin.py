@@ -1,0 +1,406 @@
+"""Admin for sources and citations, and the pieces every claim admin shares.
+
+ClaimAdminMixin gives any ModelAdmin or InlineModelAdmin of a Claim model:
+- a ``citations`` field edited with the autocomplete multi-select (Django's admin
+  leaves out an M2M with a custom ``through`` such as Claim.citations → Evidence;
+  the field is built here and saved by ManyToManyField.save_form_data, i.e.
+  ``.set()``, which fills Evidence.created_at from its default);
+- deprecation through ``deprecated_reason`` (Claim.save stamps deprecated_at);
+  a claim is never deleted, so there is no delete permission and no delete box;
+- ``created_by`` stamped with the user who adds the claim, also for inline rows;
+- created/updated/deprecated shown read-only.
+"""
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Count, Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
+
+from .models import Citation, Claim, Source
+
+CLAIM_EDIT_FIELDS = ("citations", "deprecated_reason")
+CLAIM_RECORD_FIELDS = ("created_at", "created_by", "updated_at", "deprecated_at")
+CLAIM_FIELDS = frozenset(CLAIM_EDIT_FIELDS + CLAIM_RECORD_FIELDS + ("record",))
+
+CITATIONS_HELP = (
+    "Search by words of the quote or by the source's title or id. "
+    "Use + to cite a span that has no citation yet."
+)
+
+
+def citation_choices():
+    """Citations as the citations widgets list them: with their source, without its text."""
+    return Citation.objects.select_related("source").defer("source__text")
+
+
+def _when(value):
+    return formats.localize(timezone.localtime(value)) if value else "—"
+
+
+# --------------------------------------------------------------------------- forms
+
+
+class AdminModelForm(forms.ModelForm):
+    """A ModelForm that shows every error a model's clean() raises.
+
+    Django raises ValueError (a 500) when clean() names a field the form doesn't have
+    (read-only or left out); such an error is shown at the top of the form instead.
+    """
+
+    def add_error(self, field, error):
+        if field is None:
+            if not isinstance(error, ValidationError):
+                error = ValidationError(error)
+            if hasattr(error, "error_dict"):
+                stray = [n for n in error.error_dict if n != NON_FIELD_ERRORS and n not in self.fields]
+                if stray:
+                    errors = dict(error.error_dict)
+                    moved = list(errors.get(NON_FIELD_ERRORS, []))
+                    for name in stray:
+                        label = capfirst(self._label_for(name))
+                        moved += [ValidationError(f"{label}: {msg}") for msg in ValidationError(errors.pop(name)).messages]
+                    errors[NON_FIELD_ERRORS] = moved
+                    error = ValidationError(errors)
+        super().add_error(field, error)
+
+    def _label_for(self, name):
+        try:
+            return str(self._meta.model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - any name clean() made up is still shown
+            return name.replace("_", " ")
+
+
+# ------------------------------------------------------------------ shared admin bits
+
+
+class DeprecatedFilter(admin.SimpleListFilter):
+    title = "deprecated"
+    parameter_name = "deprecated"
+
+    def lookups(self, request, model_admin):
+        return [("no", "No (current)"), ("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deprecated_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deprecated_at__isnull=True)
+        return queryset
+
+
+def used_values_filter(field_name, title=None):
+    """A list filter offering only the values in use (a language filter must not list
+    all of ISO 639-1), labelled with the field's choice labels when it has choices."""
+
+    class UsedValuesFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def lookups(self, request, model_admin):
+            field = model_admin.model._meta.get_field(field_name)
+            labels = dict(field.flatchoices) if field.choices else {}
+            values = model_admin.model._default_manager.order_by(field_name).values_list(field_name, flat=True).distinct()
+            return [(v, f"{labels[v]} ({v})" if v in labels else v) for v in values if v]
+
+        def queryset(self, request, queryset):
+            if self.value() is None:
+                return queryset
+            return queryset.filter(**{field_name: self.value()})
+
+    UsedValuesFilter.title = title or field_name.replace("_", " ")
+    UsedValuesFilter.__name__ = f"UsedValuesFilter_{field_name}"
+    return UsedValuesFilter
+
+
+class CreatedByAdminMixin:
+    """Stamp ``created_by`` on objects added through this admin and its inlines."""
+
+    @staticmethod
+    def stamp_creator(obj, user):
+        if obj._state.adding and hasattr(obj, "created_by_id") and obj.created_by_id is None:
+            obj.created_by = user
+
+    def save_model(self, request, obj, form, change):
+        self.stamp_creator(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            self.stamp_creator(obj, request.user)
+            obj.save()
+        formset.save_m2m()
+
+
+class ClaimAdminMixin(CreatedByAdminMixin):
+    """For the ModelAdmin or InlineModelAdmin of any Claim model (see module docstring).
+
+    A ModelAdmin gets the claim fields as trailing fieldsets (Evidence, Deprecation,
+    Record); an inline gets them as trailing columns. Don't list ``citations`` in
+    ``fields``/``fieldsets``: the admin's system check refuses an M2M with a through
+    model there, which is why the mixin adds it at run time.
+    """
+
+    form = AdminModelForm
+    can_delete = False  # inlines: no "Delete?" box
+
+    @property
+    def _is_inline(self):
+        return isinstance(self, InlineModelAdmin)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self._is_inline:
+            qs = qs.select_related("created_by").prefetch_related(Prefetch("citations", queryset=citation_choices()))
+        return qs
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.model is Claim and db_field.name == "citations":
+            kwargs.setdefault("widget", AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")))
+            kwargs.setdefault("queryset", citation_choices())
+            kwargs.setdefault("help_text", CITATIONS_HELP)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        extra = ("record",) if self._is_inline else CLAIM_RECORD_FIELDS
+        return readonly + [f for f in extra if f not in readonly]
+
+    def get_fields(self, request, obj=None):
+        own = [f for f in super().get_fields(request, obj) if not (isinstance(f, str) and f in CLAIM_FIELDS)]
+        if self._is_inline:
+            return [*own, *CLAIM_EDIT_FIELDS, "record"]
+        return own
+
+    def get_main_fieldsets(self, request, obj=None):
+        """The model's own fieldsets; override this rather than get_fieldsets."""
+        if self.fieldsets:
+            return list(self.fieldsets)
+        return [(None, {"fields": self.get_fields(request, obj)})]
+
+    def get_claim_fieldsets(self, request, obj=None):
+        return [
+            ("Evidence", {"fields": ["citations"]}),
+            (
+                "Deprecation",
+                {
+                    "fields": ["deprecated_reason", "deprecated_at"],
+                    "description": "A claim is never deleted. To withdraw it, give the reason here; "
+                    "clear the reason to reinstate it.",
+                },
+            ),
+            ("Record", {"fields": [("created_at", "created_by"), "updated_at"]}),
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        if self._is_inline:
+            return super().get_fieldsets(request, obj)
+        return [*self.get_main_fieldsets(request, obj), *self.get_claim_fieldsets(request, obj)]
+
+    @admin.display(description="record")
+    def record(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        who = f" by {obj.created_by}" if obj.created_by_id else ""
+        parts = [f"created {_when(obj.created_at)}{who}", f"updated {_when(obj.updated_at)}"]
+        if obj.deprecated_at:
+            parts.append(f"DEPRECATED {_when(obj.deprecated_at)}")
+        return "; ".join(parts)
+
+
+def claim_admin_link(claim):
+    """(label, url) of the admin page where a claim is edited: names, identifiers and
+    relationships live on their entity's page, targets on their action's page."""
+    claim = claim.specific()
+    owner = {
+        "name": "entity",
+        "identifier": "entity",
+        "relationship": "subject",
+        "sanctiontarget": "action",
+    }.get(claim.claim_type)
+    target = getattr(claim, owner) if owner else claim
+    opts = target._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+    except NoReverseMatch:
+        url = None
+    return f"{claim._meta.verbose_name}: {claim}", url
+
+
+# ------------------------------------------------------------------------- sources
+
+
+class SourceForm(AdminModelForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        text = self.fields.get("text")
+        if text is None:
+            return
+        text.strip = False  # the text is kept exactly, leading/trailing blanks included
+        if self.instance.pk and self.instance.citations.exists():
+            text.widget.attrs["readonly"] = True
+            text.help_text = (
+                "This source is cited, so its text can't change. Add the corrected text as a new source."
+            )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        stored = self.instance.text if self.instance.pk else None
+        # Browsers send a textarea's line breaks as CRLF: an unchanged text must not
+        # come back as a different one.
+        if stored is not None and text.replace("\r\n", "\n") == stored.replace("\r\n", "\n"):
+            return stored
+        return text.replace("\r\n", "\n")
+
+
+class CitationInline(admin.TabularInline):
+    """The source's citations, read-only: a citation is made on its own page."""
+
+    model = Citation
+    fields = ("quote_short", "start", "end", "claim_count", "created_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "citations of this source"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .select_related("created_by", "source")
+            .defer("source__text")
+            .annotate(claim_count=Count("evidence"))
+        )
+
+    @admin.display(description="quote")
+    def quote_short(self, obj):
+        return Truncator(obj.quote).chars(120)
+
+    @admin.display(description="claims")
+    def claim_count(self, obj):
+        return obj.claim_count
+
+
+@admin.register(Source)
+class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    form = SourceForm
+    list_display = ("title_display", "publisher", "language", "published", "citation_count", "short_sha256")
+    list_filter = (used_values_filter("language"), used_values_filter("publisher"))
+    search_fields = ("title", "publisher", "public_id")
+    readonly_fields = ("public_id", "text_sha256", "created_at", "created_by", "add_citation")
+    fieldsets = (
+        (None, {"fields": ("title", "publisher", "author", "url", ("language", "published"), "retrieved_at")}),
+        ("Text", {"fields": ("text", "text_sha256", "add_citation")}),
+        ("Record", {"fields": ("public_id", ("created_at", "created_by"))}),
+    )
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(citation_count=Count("citations"))
+        match = request.resolver_match
+        if match and (match.url_name or "").endswith(("_changelist", "autocomplete")):
+            qs = qs.defer("text")  # lists show no article text; don't load megabytes of it
+        return qs
+
+    @admin.display(description="title", ordering="title")
+    def title_display(self, obj):
+        return obj.title or "(untitled)"
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    @admin.display(description="SHA-256")
+    def short_sha256(self, obj):
+        return obj.text_sha256[:12]
+
+    @admin.display(description="cite")
+    def add_citation(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the source first, then cite spans of its text."
+        url = reverse("admin:sources_citation_add") + f"?source={obj.pk}"
+        return format_html('<a class="addlink" href="{}">Add a citation of this source</a>', url)
+
+
+# ----------------------------------------------------------------------- citations
+
+
+class CitationForm(AdminModelForm):
+    class Meta:
+        model = Citation
+        fields = "__all__"
+
+
+@admin.register(Citation)
+class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+    form = CitationForm
+    list_display = ("quote_short", "source", "start", "end", "created_by")
+    list_filter = ("metadata_field",)
+    search_fields = ("quote", "source__title", "source__public_id")
+    autocomplete_fields = ("source",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "created_by").defer("source__text")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": ["source", ("start", "end"), "translation", "metadata_field"],
+                        "description": "Give the span by its offsets in the source text (code points, end "
+                        "exclusive); the quote and its context are taken from the text when you save.",
+                    },
+                )
+            ]
+        return [
+            (None, {"fields": ["source", ("start", "end"), "in_context", "translation", "metadata_field"]}),
+            ("Claims citing this", {"fields": ["claims_list"]}),
+            ("Record", {"fields": [("created_at", "created_by")]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # A citation is an exact span: to cite another span, add another citation.
+        return ("source", "start", "end", "in_context", "claims_list", "created_at", "created_by")
+
+    @admin.display(description="quote")
+    def quote_short(self, obj):
+        return Truncator(obj.quote).chars(80)
+
+    @admin.display(description="quote in context")
+    def in_context(self, obj):
+        return format_html("…{}<mark>{}</mark>{}…", obj.prefix, obj.quote, obj.suffix)
+
+    @admin.display(description="claims")
+    def claims_list(self, obj):
+        claims = list(obj.claims.all()[:50])
+        if not claims:
+            return "No claim cites this yet."
+        items = []
+        for claim in claims:
+            label, url = claim_admin_link(claim)
+            items.append(format_html('<a href="{}">{}</a>', url, label) if url else label)
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
