@@ -80,3 +80,11 @@ class PartialDateField(models.CharField):
     def db_check(self, connection):
         column = connection.ops.quote_name(self.column)
         return f"{column} = '' OR {column} ~ '{PATTERN}'"
+
+
+class URLField(models.URLField):
+    """A URL field whose form assumes https:// for a bare domain (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -284,6 +285,9 @@ class CitationInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def get_queryset(self, request):
         return (
             super().get_queryset(request)
@@ -314,6 +318,7 @@ class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         ("Record", {"fields": ("public_id", ("created_at", "created_by"))}),
     )
     inlines = [CitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(citation_count=Count("citations"))

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from core.fields import EnumField, LanguageField, PartialDateField
+from core.fields import EnumField, LanguageField, PartialDateField, URLField
 from core.ids import new_public_id
 
 from . import text as textlib
@@ -25,7 +25,7 @@ class Source(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=_new_source_id, editable=False)
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
+    url = URLField(max_length=2000, blank=True)
     author = models.CharField(max_length=300, blank=True)
     language = LanguageField(help_text="ISO 639-1 code of the article's language.")
     published = PartialDateField(verbose_name="published date")

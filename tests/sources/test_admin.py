@@ -237,11 +237,20 @@ def test_the_text_of_an_uncited_source_can_be_corrected(admin_client, source):
 
 @pytest.mark.django_db
 def test_source_page_lists_its_citations_read_only(admin_client, citation):
+    from entities.models import Entity
+
+    Entity.objects.create(kind=Entity.Kind.PERSON).citations.add(citation)
     response = admin_client.get(admin_url(Source, "change", citation.source.pk))
     html = response.content.decode()
     assert "Maj. Gen. Hossein Salami" in html
     inline = next(i for i in response.context["inline_admin_formsets"] if i.formset.model is Citation)
     assert not inline.has_add_permission and not inline.has_change_permission and not inline.has_delete_permission
+    prefix = inline.formset.prefix
+    assert f'name="{prefix}-0-start"' not in html  # offsets shown, not editable
+    assert f'name="{prefix}-0-DELETE"' not in html
+    assert [(f.instance.quote, f.instance.claim_count) for f in inline.formset.forms] == [
+        ("Maj. Gen. Hossein Salami", 1)
+    ]
     # the link to cite another span of this source
     assert admin_url(Citation, "add") + f"?source={citation.source.pk}" in html
 
