@@ -9,3 +9,5 @@ os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 from config.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+# The test client speaks plain http; everything else stays as in production.
+SECURE_SSL_REDIRECT = False

@@ -145,8 +145,9 @@ def test_changelist_offers_add_person_and_add_organisation(admin_client, db):
 
 @pytest.mark.django_db
 def test_changelist_columns(admin_client, data):
-    Name.objects.filter(entity=data.salami, type=Name.Type.ALIAS).update(deprecated_reason="typo")
-    Name.objects.filter(entity=data.salami, type=Name.Type.ALIAS).first().save()  # stamps deprecated_at
+    alias = Name.objects.get(entity=data.salami, type=Name.Type.ALIAS)
+    alias.deprecated_reason = "typo"
+    alias.save()
     cl = admin_client.get(admin_url(Entity, "changelist")).context["cl"]
     admin_ = cl.model_admin
     rows = {e.pk: e for e in cl.result_list}
@@ -460,7 +461,7 @@ def test_entity_autocomplete(admin_client, data):
 @pytest.mark.django_db
 def test_a_curator_adds_a_cited_name(client, data):
     """The curator role (add/change/view, no delete) can do the daily work."""
-    curator = User.objects.create_user("curator1", password="pw")
+    curator = User.objects.create_user("curator1", password="pw", is_staff=True)
     curator.groups.add(Group.objects.get(name="curator"))
     client.force_login(curator)
     client.defaults["HTTP_X_FORWARDED_PROTO"] = "https"

@@ -49,6 +49,8 @@ def _field_data(bf):
         return {f"{bf.html_name}_{i}": "" if v is None else str(v) for i, v in enumerate(parts)}
     if isinstance(widget, forms.CheckboxInput):
         return {bf.html_name: "on"} if value else {}
+    if getattr(widget, "allow_multiple_selected", False) and value is None:
+        return {bf.html_name: []}
     if isinstance(value, (list, tuple)):
         return {bf.html_name: [str(v) for v in value]}
     return {bf.html_name: "" if value is None else str(value)}
