@@ -175,6 +175,7 @@ class EntityAdmin(EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
             super().get_queryset(request)
             .prefetch_related(Prefetch("names", queryset=Name.objects.order_by("type", "value")))
             .annotate(name_count=Count("names", filter=Q(names__deprecated_at__isnull=True), distinct=True))
+            .order_by(*Entity._meta.ordering)  # GROUP BY drops Meta.ordering; autocomplete pages need one
         )
 
     # The kind decides which details inline the page has, so it is chosen first

@@ -85,7 +85,11 @@ class SanctionActionAdmin(ClaimAdminMixin, admin.ModelAdmin):
     inlines = [SanctionTargetInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(target_count=Count("targets", distinct=True))
+        return (
+            super().get_queryset(request)
+            .annotate(target_count=Count("targets", distinct=True))
+            .order_by(*SanctionAction._meta.ordering)  # GROUP BY drops Meta.ordering
+        )
 
     @admin.display(description="targets", ordering="target_count")
     def target_count(self, obj):

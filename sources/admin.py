@@ -321,7 +321,11 @@ class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(citation_count=Count("citations"))
+        qs = (
+            super().get_queryset(request)
+            .annotate(citation_count=Count("citations"))
+            .order_by(*Source._meta.ordering)  # GROUP BY drops Meta.ordering; autocomplete pages need one
+        )
         match = request.resolver_match
         if match and (match.url_name or "").endswith(("_changelist", "autocomplete")):
             qs = qs.defer("text")  # lists show no article text; don't load megabytes of it

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             if no_progress:
                 return
             if table not in bars:
+                for finished in bars.values():
+                    finished.close()
                 label = "sources" if table == "sources_source" else "citations"
                 bars[table] = tqdm(total=total, desc=f"checking {label}", unit=" rows", file=sys.stderr)
             bars[table].update(done)
