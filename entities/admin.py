@@ -43,7 +43,7 @@ class EntityChoicesMixin:
 
 def country_list_field(label):
     return forms.TypedMultipleChoiceField(
-        label=label,
+        label=label.capitalize(),
         choices=COUNTRY_CHOICES,
         required=False,
         widget=FilteredSelectMultiple(label, is_stacked=False),
@@ -91,12 +91,21 @@ class OrganisationForm(AdminModelForm):
         model = Organisation
         fields = ("org_kind", "countries", "parent")
 
+    def clean_parent(self):
+        # The database refuses it (organisation_not_own_parent), but the form's own
+        # constraint check skips it: the entity is the inline's foreign key.
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and parent.pk == self.instance.entity_id:
+            raise ValidationError("An organisation can't be its own parent.")
+        return parent
+
 
 class PersonInline(admin.StackedInline):
     model = Person
     form = PersonForm
     formset = PersonFormSet
     fk_name = "entity"
+    template = "admin/entities/edit_inline/details_stacked.html"
     fields = ("title", "gender", "birth_date", "nationalities")
     extra = 1
     max_num = 1
@@ -108,6 +117,7 @@ class OrganisationInline(EntityChoicesMixin, admin.StackedInline):
     form = OrganisationForm
     formset = OrganisationFormSet
     fk_name = "entity"
+    template = "admin/entities/edit_inline/details_stacked.html"
     fields = ("org_kind", "countries", "parent")
     autocomplete_fields = ("parent",)
     extra = 1
@@ -118,8 +128,17 @@ class OrganisationInline(EntityChoicesMixin, admin.StackedInline):
 # --------------------------------------------------------------------- claim inlines
 
 
+class NameFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.instance.pk is None and index == 0:
+            kwargs["initial"] = {"type": Name.Type.PRIMARY}  # a new entity's first name
+        return kwargs
+
+
 class NameInline(ClaimAdminMixin, admin.TabularInline):
     model = Name
+    formset = NameFormSet
     fk_name = "entity"  # claim_ptr points at Claim, a parent of Entity, too
     fields = ("value", "type", "lang")
     extra = 1
@@ -151,8 +170,23 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
 # ------------------------------------------------------------------------- entities
 
 
+class EntityForm(AdminModelForm):
+    class Meta:
+        model = Entity
+        fields = "__all__"
+
+    def clean_merged_into(self):
+        # The database refuses it (entity_not_merged_into_self); the form's constraint
+        # check can't see it as claim_ptr is no form field.
+        merged_into = self.cleaned_data.get("merged_into")
+        if merged_into is not None and merged_into.pk == self.instance.pk:
+            raise ValidationError("An entity can't be merged into itself.")
+        return merged_into
+
+
 @admin.register(Entity)
 class EntityAdmin(EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
+    form = EntityForm
     list_display = (
         "caption_display",
         "kind",
@@ -208,7 +242,7 @@ class EntityAdmin(EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
 
     def get_main_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["kind", "notes", "merged_into"]})]
+            return [(None, {"fields": ["kind", "notes"]})]
         return [
             (None, {"fields": ["kind", "public_id", "notes", "merged_into"]}),
             ("Sanctions", {"fields": ["sanctions"]}),

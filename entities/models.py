@@ -44,6 +44,12 @@ class Entity(Claim):
     def __str__(self):
         return f"{self.caption} ({self.public_id})"
 
+    def clean(self):
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": "An entity can't be merged into itself."})
+        if self.merged_into_id and self.merged_into.kind != self.kind:
+            raise ValidationError({"merged_into": "A duplicate can only be merged into an entity of the same kind."})
+
     @property
     def caption(self):
         """The primary name, else any name; uses prefetched names when present."""
@@ -64,6 +70,9 @@ class Person(models.Model):
     class Meta:
         verbose_name = "person details"
         verbose_name_plural = "person details"
+
+    def __str__(self):
+        return f"person details of {self.entity_id}"
 
     def clean(self):
         if self.entity_id and self.entity.kind != Entity.Kind.PERSON:
@@ -102,9 +111,14 @@ class Organisation(models.Model):
             models.CheckConstraint(condition=~Q(parent=models.F("entity")), name="organisation_not_own_parent"),
         ]
 
+    def __str__(self):
+        return f"organisation details of {self.entity_id}"
+
     def clean(self):
         if self.entity_id and self.entity.kind != Entity.Kind.ORGANISATION:
             raise ValidationError("Organisation details belong to an entity of kind organisation.")
+        if self.parent_id and self.parent_id == self.entity_id:
+            raise ValidationError({"parent": "An organisation can't be its own parent."})
         if self.parent_id and self.parent.kind != Entity.Kind.ORGANISATION:
             raise ValidationError({"parent": "The parent must be an organisation."})
 

@@ -1,7 +1,6 @@
 """Sanction actions as events: who acted, under which programme, on whom, with what."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 
 from core.fields import CountryField, EnumArrayField, EnumField, PartialDateField
 from core.ids import new_public_id

@@ -11,7 +11,7 @@ ClaimAdminMixin gives any ModelAdmin or InlineModelAdmin of a Claim model:
 - created/updated/deprecated shown read-only.
 """
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 
+from . import text as textlib
 from .models import Citation, Claim, Source
 
 CLAIM_EDIT_FIELDS = ("citations", "deprecated_reason")
@@ -64,7 +65,8 @@ class AdminModelForm(forms.ModelForm):
                     moved = list(errors.get(NON_FIELD_ERRORS, []))
                     for name in stray:
                         label = capfirst(self._label_for(name))
-                        moved += [ValidationError(f"{label}: {msg}") for msg in ValidationError(errors.pop(name)).messages]
+                        messages_ = ValidationError(errors.pop(name)).messages
+                        moved += [ValidationError(f"{label}: {msg}") for msg in messages_]
                     errors[NON_FIELD_ERRORS] = moved
                     error = ValidationError(errors)
         super().add_error(field, error)
@@ -104,7 +106,9 @@ def used_values_filter(field_name, title=None):
         def lookups(self, request, model_admin):
             field = model_admin.model._meta.get_field(field_name)
             labels = dict(field.flatchoices) if field.choices else {}
-            values = model_admin.model._default_manager.order_by(field_name).values_list(field_name, flat=True).distinct()
+            values = (
+                model_admin.model._default_manager.order_by(field_name).values_list(field_name, flat=True).distinct()
+            )
             return [(v, f"{labels[v]} ({v})" if v in labels else v) for v in values if v]
 
         def queryset(self, request, queryset):
@@ -166,7 +170,8 @@ class ClaimAdminMixin(CreatedByAdminMixin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.model is Claim and db_field.name == "citations":
-            kwargs.setdefault("widget", AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")))
+            widget = AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs.setdefault("widget", widget)
             kwargs.setdefault("queryset", citation_choices())
             kwargs.setdefault("help_text", CITATIONS_HELP)
             return db_field.formfield(**kwargs)
@@ -190,23 +195,33 @@ class ClaimAdminMixin(CreatedByAdminMixin):
         return [(None, {"fields": self.get_fields(request, obj)})]
 
     def get_claim_fieldsets(self, request, obj=None):
+        evidence = ("Evidence", {"fields": ["citations"]})
+        if obj is None:
+            return [evidence]
         return [
-            ("Evidence", {"fields": ["citations"]}),
+            evidence,
             (
                 "Deprecation",
                 {
                     "fields": ["deprecated_reason", "deprecated_at"],
                     "description": "A claim is never deleted. To withdraw it, give the reason here; "
                     "clear the reason to reinstate it.",
+                    "classes": [] if obj.deprecated_at else ["collapse"],
                 },
             ),
-            ("Record", {"fields": [("created_at", "created_by"), "updated_at"]}),
+            ("Record", {"fields": [("created_at", "created_by"), "updated_at"], "classes": ["collapse"]}),
         ]
 
     def get_fieldsets(self, request, obj=None):
         if self._is_inline:
             return super().get_fieldsets(request, obj)
         return [*self.get_main_fieldsets(request, obj), *self.get_claim_fieldsets(request, obj)]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.deprecated_at and request.method == "GET":
+            when = _when(obj.deprecated_at)
+            messages.warning(request, f"This {obj._meta.verbose_name} is deprecated ({when}): {obj.deprecated_reason}")
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="record")
     def record(self, obj):
@@ -401,7 +416,9 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="quote in context")
     def in_context(self, obj):
-        return format_html("…{}<mark>{}</mark>{}…", obj.prefix, obj.quote, obj.suffix)
+        before = "…" if obj.start > len(obj.prefix) else ""
+        after = "…" if len(obj.suffix) == textlib.CONTEXT else ""  # the context stops short of the end
+        return format_html("{}{}<mark>{}</mark>{}{}", before, obj.prefix, obj.quote, obj.suffix, after)
 
     @admin.display(description="claims")
     def claims_list(self, obj):

@@ -12,10 +12,11 @@ CONTEXT = 32  # characters of prefix/suffix kept to re-find a quote (W3C TextQuo
 
 
 def normalise(text):
-    """NFC, and refuse NUL (PostgreSQL can't store it in text)."""
+    """NFC with \n line ends (browsers post CRLF; offsets must not depend on that),
+    and refuse NUL (PostgreSQL can't store it in text)."""
     if "\x00" in text:
         raise ValidationError("The text contains a NUL byte (\\x00); remove it.", code="nul")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def span_context(text, start, end):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from corpus.loader import DATA_DIR
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship

@@ -7,16 +7,17 @@ from django.contrib.auth.models import Group, User
 
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from sources.models import Evidence
-from tests.sources.test_admin import (  # noqa: F401 - admin_pages is an autouse fixture
+from tests.admin_helpers import (
     admin_form_data,
-    admin_pages,
     admin_url,
     count_queries,
     form_errors,
+    inline_formset,
     inline_prefix,
     make_citation,
     make_source,
     registered,
+    row_of,
 )
 
 
@@ -127,6 +128,7 @@ def test_the_kind_decides_which_details_the_page_has(admin_client, data):
 def test_add_page_starts_with_the_kind(admin_client, db):
     response = admin_client.get(admin_url(Entity, "add"))
     assert list(response.context["adminform"].form.fields)[0] == "kind"
+    assert inline_formset(response, Name).forms[0]["type"].value() == "primary"  # a new entity's first name
     assert not any(i.formset.model in (Person, Organisation) for i in response.context["inline_admin_formsets"])
     response = admin_client.get(admin_url(Entity, "add") + "?kind=organisation")
     assert response.context["adminform"].form["kind"].value() == "organisation"
@@ -182,6 +184,8 @@ def test_changelist_search_and_filters(admin_client, data):
     assert [e.pk for e in by_alias] == [data.salami.pk]
     by_id = admin_client.get(url, {"q": data.irgc.public_id}).context["cl"].result_list
     assert [e.pk for e in by_id] == [data.irgc.pk]
+    by_identifier = admin_client.get(url, {"q": "IRN-123"}).context["cl"].result_list
+    assert [e.pk for e in by_identifier] == [data.irgc.pk]
     armed = admin_client.get(url, {"organisation__org_kind__exact": "armed_group"}).context["cl"].result_list
     assert [e.pk for e in armed] == [data.irgc.pk]
     data.irgc.deprecated_reason = "duplicate"
@@ -203,7 +207,9 @@ def test_changelist_search_and_filters(admin_client, data):
         ("irgc", Identifier, "country", "ZZ", "ZZ is not one of the available choices"),
     ],
 )
-def test_invalid_values_are_field_errors_and_nothing_is_saved(admin_client, data, entity_attr, model, field, bad, message):
+def test_invalid_values_are_field_errors_and_nothing_is_saved(
+    admin_client, data, entity_attr, model, field, bad, message
+):
     entity = getattr(data, entity_attr)
     url, page = change_page(admin_client, entity)
     post = admin_form_data(page)
@@ -214,8 +220,8 @@ def test_invalid_values_are_field_errors_and_nothing_is_saved(admin_client, data
     response = admin_client.post(url, post)
 
     assert response.status_code == 200
-    inline = next(i for i in response.context["inline_admin_formsets"] if i.formset.model is model)
-    assert message in " ".join(inline.formset.forms[0].errors[field])
+    formset = inline_formset(response, model)
+    assert message in " ".join(formset.forms[0].errors[field])
     entity.refresh_from_db()
     assert entity.notes == ""
     assert not Name.objects.filter(value="Changed Name").exists()
@@ -262,9 +268,7 @@ def test_adding_a_name_with_citations_stores_the_evidence(admin_client, admin_us
     }
     # shown again, selected, on the page
     page = admin_client.get(url)
-    saved = next(f for f in next(
-        i for i in page.context["inline_admin_formsets"] if i.formset.model is Name
-    ).formset.forms if f.instance.pk == name.pk)
+    saved = inline_formset(page, Name).forms[row_of(page, name)]
     assert sorted(saved["citations"].value()) == sorted([data.cite_name.pk, data.cite_org.pk])
 
 
@@ -275,8 +279,7 @@ def test_removing_a_citation_from_a_name(admin_client, data):
     url, page = change_page(admin_client, data.salami)
     post = admin_form_data(page)
     names = inline_prefix(page, Name)
-    index = next(i for i, f in enumerate(page.context["inline_admin_formsets"][1].formset.forms) if f.instance.pk == name.pk)
-    post[f"{names}-{index}-citations"] = [str(data.cite_name.pk)]
+    post[f"{names}-{row_of(page, name)}-citations"] = [str(data.cite_name.pk)]
     response = admin_client.post(url, post)
     assert response.status_code == 302, form_errors(response)
     assert list(name.citations.all()) == [data.cite_name]
@@ -298,9 +301,7 @@ def test_deprecating_a_name_sets_deprecated_at_and_keeps_it(admin_client, data):
     url, page = change_page(admin_client, data.salami)
     post = admin_form_data(page)
     names = inline_prefix(page, Name)
-    forms = next(i for i in page.context["inline_admin_formsets"] if i.formset.model is Name).formset.forms
-    index = next(i for i, f in enumerate(forms) if f.instance.pk == primary.pk)
-    post[f"{names}-{index}-deprecated_reason"] = "Misspelt: the Guard spells it Salamy."
+    post[f"{names}-{row_of(page, primary)}-deprecated_reason"] = "Misspelt: the Guard spells it Salamy."
     response = admin_client.post(url, post)
     assert response.status_code == 302, form_errors(response)
 
@@ -321,8 +322,8 @@ def test_a_relationship_to_itself_is_a_field_error(admin_client, data):
     post[f"{rels}-TOTAL_FORMS"] = str(row + 1)
     post.update({f"{rels}-{row}-kind": "part_of", f"{rels}-{row}-object": str(data.irgc.pk)})
     response = admin_client.post(url, post)
-    inline = next(i for i in response.context["inline_admin_formsets"] if i.formset.model is Relationship)
-    assert "can't be related to itself" in " ".join(inline.formset.forms[row].errors["object"])
+    formset = inline_formset(response, Relationship)
+    assert "can't be related to itself" in " ".join(formset.forms[row].errors["object"])
     assert data.irgc.relationships.count() == 0
 
 
@@ -333,10 +334,66 @@ def test_end_before_start_of_a_relationship_is_a_field_error(admin_client, data)
     rels = inline_prefix(page, Relationship)
     post.update({f"{rels}-0-start": "2019-04", f"{rels}-0-end": "2018"})
     response = admin_client.post(url, post)
-    inline = next(i for i in response.context["inline_admin_formsets"] if i.formset.model is Relationship)
-    assert "can't be before the start date" in " ".join(inline.formset.forms[0].errors["end"])
+    formset = inline_formset(response, Relationship)
+    assert "can't be before the start date" in " ".join(formset.forms[0].errors["end"])
     data.relationship.refresh_from_db()
     assert (data.relationship.start, data.relationship.end) == ("", "")
+
+
+@pytest.mark.django_db
+def test_an_organisation_cannot_be_its_own_parent(admin_client, data):
+    url, page = change_page(admin_client, data.irgc)
+    post = admin_form_data(page)
+    post[f"{inline_prefix(page, Organisation)}-0-parent"] = str(data.irgc.pk)
+    response = admin_client.post(url, post)
+    formset = inline_formset(response, Organisation)
+    assert "can't be its own parent" in " ".join(formset.forms[0].errors["parent"])
+    assert Organisation.objects.get(entity=data.irgc).parent is None
+
+
+@pytest.mark.django_db
+def test_an_entity_cannot_be_merged_into_itself(admin_client, data):
+    url, page = change_page(admin_client, data.irgc)
+    post = admin_form_data(page)
+    post["merged_into"] = str(data.irgc.pk)
+    response = admin_client.post(url, post)
+    assert "can't be merged into itself" in " ".join(response.context["adminform"].form.errors["merged_into"])
+    data.irgc.refresh_from_db()
+    assert data.irgc.merged_into is None
+
+
+@pytest.mark.django_db
+def test_deprecating_an_entity(admin_client, data):
+    url, page = change_page(admin_client, data.irgc)
+    post = admin_form_data(page)
+    post["deprecated_reason"] = "Duplicate of the IRGC record from the OFAC list."
+    response = admin_client.post(url, post)
+    assert response.status_code == 302, form_errors(response)
+    data.irgc.refresh_from_db()
+    assert data.irgc.deprecated_at is not None
+    page = admin_client.get(url)
+    warnings = [str(m) for m in page.context["messages"]]
+    assert any("This entity is deprecated" in w and "Duplicate of the IRGC record" in w for w in warnings)
+    # clearing the reason reinstates it
+    post = admin_form_data(page)
+    post["deprecated_reason"] = ""
+    assert admin_client.post(url, post).status_code == 302
+    data.irgc.refresh_from_db()
+    assert data.irgc.deprecated_at is None
+
+
+@pytest.mark.django_db
+def test_a_clean_error_on_a_field_the_form_lacks_is_shown_not_a_500(data):
+    """AdminModelForm: a model's clean() naming a read-only or omitted field."""
+    from django.forms import modelform_factory
+
+    from sources.admin import AdminModelForm
+
+    relationship = Relationship(subject=data.irgc, object=data.irgc, kind=Relationship.Kind.PART_OF)
+    Form = modelform_factory(Relationship, form=AdminModelForm, fields=["kind", "role"])
+    form = Form(data={"kind": "part_of", "role": ""}, instance=relationship)
+    assert not form.is_valid()
+    assert form.non_field_errors() == ["Object: An entity can't be related to itself."]
 
 
 # ---------------------------------------------------------------------------- adding
@@ -407,8 +464,8 @@ def test_an_organisations_parent_must_be_an_organisation(admin_client, data):
     post = admin_form_data(page)
     post[f"{inline_prefix(page, Organisation)}-0-parent"] = str(data.salami.pk)
     response = admin_client.post(url, post)
-    inline = next(i for i in response.context["inline_admin_formsets"] if i.formset.model is Organisation)
-    assert "Select a valid choice" in " ".join(inline.formset.forms[0].errors["parent"])
+    formset = inline_formset(response, Organisation)
+    assert "Select a valid choice" in " ".join(formset.forms[0].errors["parent"])
     assert Organisation.objects.get(entity=data.irgc).parent is None
 
 
@@ -419,7 +476,7 @@ def test_an_organisations_parent_must_be_an_organisation(admin_client, data):
 def test_claims_have_no_delete_button_or_permission(admin_client, data):
     url, page = change_page(admin_client, data.salami)
     html = page.content.decode()
-    assert "deletelink" not in html
+    assert 'class="deletelink"' not in html
     assert "-DELETE" not in html  # no delete box on name, identifier, relationship rows
     assert admin_client.get(admin_url(Entity, "delete", data.salami.pk)).status_code == 403
     assert admin_client.post(admin_url(Entity, "delete", data.salami.pk), {"post": "yes"}).status_code == 403
@@ -467,7 +524,7 @@ def test_a_curator_adds_a_cited_name(client, data):
     client.defaults["HTTP_X_FORWARDED_PROTO"] = "https"
     assert autocomplete(client, "sources", "claim", "citations", "Salami") == [str(data.cite_name)]
     url, page = change_page(client, data.salami)
-    assert "deletelink" not in page.content.decode()
+    assert 'class="deletelink"' not in page.content.decode()
     post = admin_form_data(page)
     names = inline_prefix(page, Name)
     row = extra_row(post, names)

@@ -113,3 +113,22 @@ def test_names_are_whitespace_normalised_and_never_empty():
     assert name.value == "Mohammad Hossein Bagheri"
     with pytest.raises(ValidationError):
         Name(entity=entity, value="   ", type="alias").full_clean()
+
+
+def test_an_entity_cannot_be_merged_into_itself_or_another_kind():
+    a = person()
+    a.merged_into = a
+    with pytest.raises(ValidationError) as err:
+        a.full_clean()
+    assert "merged_into" in err.value.message_dict
+    a.merged_into = Entity.objects.create(kind=Entity.Kind.ORGANISATION)
+    with pytest.raises(ValidationError, match="same kind"):
+        a.full_clean()
+
+
+def test_an_organisation_cannot_be_its_own_parent():
+    org = Organisation.objects.create(entity=Entity.objects.create(kind="organisation"), org_kind="company")
+    org.parent = org.entity
+    with pytest.raises(ValidationError) as err:
+        org.full_clean()
+    assert "parent" in err.value.message_dict

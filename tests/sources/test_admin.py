@@ -1,116 +1,17 @@
-"""The sources admin as a curator uses it: sources, citations, and the claim helpers.
-
-Also holds the helpers the entities and sanctions admin tests share (make_source,
-make_citation, admin_form_data, query counting).
-"""
+"""The sources admin as a curator uses it: sources, citations, and the claim helpers."""
 import pytest
-from django import forms
-from django.contrib import admin
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from sources.models import Citation, Evidence, Source
-
-ARTICLE = (
-    "TEHRAN (AP) — Maj. Gen. Hossein Salami, commander of the Islamic Revolutionary Guard Corps, "
-    "said on Monday that the force would respond to any new sanctions.\n"
-    "The European Union added the Guard's aerospace unit to its list of targets."
+from tests.admin_helpers import (
+    ARTICLE,
+    admin_form_data,
+    admin_url,
+    count_queries,
+    form_errors,
+    make_citation,
+    make_source,
+    registered,
 )
-
-
-# ----------------------------------------------------------------------- shared helpers
-
-
-def make_source(text=ARTICLE, **kwargs):
-    kwargs.setdefault("title", "Iran's Guard warns over sanctions")
-    kwargs.setdefault("publisher", "AP")
-    kwargs.setdefault("language", "en")
-    return Source.objects.create(text=text, **kwargs)
-
-
-def make_citation(source, quote, **kwargs):
-    start = source.text.index(quote)
-    return Citation.objects.create(source=source, start=start, end=start + len(quote), **kwargs)
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def _field_data(bf):
-    widget = bf.field.widget
-    while hasattr(widget, "widget"):  # RelatedFieldWidgetWrapper
-        widget = widget.widget
-    value = bf.value()
-    if isinstance(widget, forms.MultiWidget):
-        parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
-        return {f"{bf.html_name}_{i}": "" if v is None else str(v) for i, v in enumerate(parts)}
-    if isinstance(widget, forms.CheckboxInput):
-        return {bf.html_name: "on"} if value else {}
-    if getattr(widget, "allow_multiple_selected", False) and value is None:
-        return {bf.html_name: []}
-    if isinstance(value, (list, tuple)):
-        return {bf.html_name: [str(v) for v in value]}
-    return {bf.html_name: "" if value is None else str(value)}
-
-
-def admin_form_data(response):
-    """The POST a browser would send for an admin add/change page as rendered."""
-    data = {}
-    forms_ = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms_.append(inline.formset.management_form)
-        forms_.extend(inline.formset.forms)
-    for form in forms_:
-        for bf in form:
-            data.update(_field_data(bf))
-    return data
-
-
-def inline_prefix(response, model):
-    for inline in response.context["inline_admin_formsets"]:
-        if inline.formset.model is model:
-            return inline.formset.prefix
-    raise AssertionError(f"no {model.__name__} inline on the page")
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response
-
-
-def form_errors(response):
-    """All error messages on an admin page that was re-rendered, as one string."""
-    assert response.status_code == 200, "expected the form to be shown again with errors"
-    messages = []
-    for error in response.context["errors"]:
-        messages.extend(str(e) for e in error)
-    for inline in response.context["inline_admin_formsets"]:
-        messages.extend(str(e) for e in inline.formset.non_form_errors())
-    return " | ".join(messages)
-
-
-def registered(app_label):
-    return sorted(
-        (m for m in admin.site._registry if m._meta.app_label == app_label), key=lambda m: m._meta.model_name
-    )
-
-
-@pytest.fixture(autouse=True)
-def admin_pages(settings, admin_client):
-    """Admin pages as in production, without a collectstatic run: plain static file
-    storage (the manifest storage needs collected files), and requests coming in as
-    through the TLS-terminating proxy (DEBUG off redirects plain HTTP to HTTPS)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    admin_client.defaults["HTTP_X_FORWARDED_PROTO"] = "https"
-
 
 # ----------------------------------------------------------------------------- data
 
@@ -206,7 +107,8 @@ def test_editing_the_text_of_a_cited_source_is_refused(admin_client, citation):
     data = admin_form_data(page)
     data["text"] = source.text.replace("Monday", "Tuesday")
     response = admin_client.post(url, data)
-    assert "This source is cited, so its text can't change" in " ".join(response.context["adminform"].form.errors["text"])
+    errors = response.context["adminform"].form.errors["text"]
+    assert "This source is cited, so its text can't change" in " ".join(errors)
     source.refresh_from_db()
     assert "Monday" in source.text
 

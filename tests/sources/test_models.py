@@ -128,3 +128,8 @@ def test_the_same_span_is_one_citation():
     citation(src, "Teheran")
     with pytest.raises(ValidationError):
         Citation(source=src, start=TEXT.index("Teheran"), end=TEXT.index("Teheran") + 7).validate_constraints()
+
+
+def test_line_ends_are_stored_as_newlines_so_offsets_do_not_depend_on_the_browser():
+    src = source(text="Erste Zeile\r\nZweite Zeile\rDritte")
+    assert Source.objects.get(pk=src.pk).text == "Erste Zeile\nZweite Zeile\nDritte"
