@@ -91,14 +91,6 @@ class OrganisationForm(AdminModelForm):
         model = Organisation
         fields = ("org_kind", "countries", "parent")
 
-    def clean_parent(self):
-        # The database refuses it (organisation_not_own_parent), but the form's own
-        # constraint check skips it: the entity is the inline's foreign key.
-        parent = self.cleaned_data.get("parent")
-        if parent is not None and parent.pk == self.instance.entity_id:
-            raise ValidationError("An organisation can't be its own parent.")
-        return parent
-
 
 class PersonInline(admin.StackedInline):
     model = Person
@@ -174,14 +166,6 @@ class EntityForm(AdminModelForm):
     class Meta:
         model = Entity
         fields = "__all__"
-
-    def clean_merged_into(self):
-        # The database refuses it (entity_not_merged_into_self); the form's constraint
-        # check can't see it as claim_ptr is no form field.
-        merged_into = self.cleaned_data.get("merged_into")
-        if merged_into is not None and merged_into.pk == self.instance.pk:
-            raise ValidationError("An entity can't be merged into itself.")
-        return merged_into
 
 
 @admin.register(Entity)

@@ -106,3 +106,11 @@ def registered(app_label):
     return sorted(
         (m for m in admin.site._registry if m._meta.app_label == app_label), key=lambda m: m._meta.model_name
     )
+
+
+def change_page(client, obj):
+    """(url, response) of obj's admin change page, asserting it renders."""
+    url = admin_url(type(obj), "change", obj.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    return url, response

@@ -10,6 +10,7 @@ from sources.models import Evidence
 from tests.admin_helpers import (
     admin_form_data,
     admin_url,
+    change_page,
     count_queries,
     form_errors,
     inline_formset,
@@ -55,12 +56,6 @@ def data(db):
         cite_org=make_citation(source, "Islamic Revolutionary Guard Corps"),
     )
 
-
-def change_page(client, entity):
-    url = admin_url(Entity, "change", entity.pk)
-    response = client.get(url)
-    assert response.status_code == 200
-    return url, response
 
 
 def extra_row(data, prefix):

@@ -9,6 +9,7 @@ from sources.models import Evidence
 from tests.admin_helpers import (
     admin_form_data,
     admin_url,
+    change_page,
     count_queries,
     form_errors,
     inline_prefix,
@@ -52,12 +53,6 @@ def data(db):
         citation=make_citation(source, "The European Union added the Guard's aerospace unit"),
     )
 
-
-def change_page(client, action):
-    url = admin_url(SanctionAction, "change", action.pk)
-    response = client.get(url)
-    assert response.status_code == 200
-    return url, response
 
 
 @pytest.mark.django_db
