@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.text import Truncator
 
 from entities.admin import EntityChoicesMixin
 from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
@@ -62,12 +63,16 @@ class SanctionTargetInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInl
 
 @admin.register(SanctionAction)
 class SanctionActionAdmin(ClaimAdminMixin, admin.ModelAdmin):
-    list_display = ("public_id", "authority", "programme", "kind", "status", "announced_date", "target_count")
+    list_display = ("public_id", "short_summary", "authority", "kind", "status", "announced_date", "target_count")
     list_filter = ("authority", "kind", "status", ("programme", ProgrammeFilter), DeprecatedFilter)
     list_select_related = ("authority", "programme__authority")
     search_fields = ("summary", "public_id", "targets__entity__names__value")
     autocomplete_fields = ("authority", "programme")
     readonly_fields = ("public_id",)
+
+    @admin.display(description="summary", ordering="summary")
+    def short_summary(self, obj):
+        return Truncator(obj.summary).chars(90)
     fieldsets = (
         (
             None,

@@ -177,6 +177,12 @@ class ClaimAdminMixin(CreatedByAdminMixin):
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "deprecated_reason" and self._is_inline:
+            # One line in a table row: most claims are never deprecated.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 24})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         extra = ("record",) if self._is_inline else CLAIM_RECORD_FIELDS
@@ -227,8 +233,8 @@ class ClaimAdminMixin(CreatedByAdminMixin):
     def record(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        who = f" by {obj.created_by}" if obj.created_by_id else ""
-        parts = [f"created {_when(obj.created_at)}{who}", f"updated {_when(obj.updated_at)}"]
+        who = f"{obj.created_by}, " if obj.created_by_id else ""
+        parts = [f"{who}{formats.date_format(timezone.localtime(obj.created_at), 'SHORT_DATE_FORMAT')}"]
         if obj.deprecated_at:
             parts.append(f"DEPRECATED {_when(obj.deprecated_at)}")
         return "; ".join(parts)
