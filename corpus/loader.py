@@ -138,9 +138,7 @@ class Loader:
     # -- sections --------------------------------------------------------------------------
 
     def load_sources(self, sources):
-        for key, node in sources.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(sources):
             path = self.articles_dir / self.field(node, "file", required=True)
             if not path.is_file():
                 self.fail(node, f"article file {path} not found")
@@ -162,16 +160,12 @@ class Loader:
 
     def load_entities(self, entities):
         # Two passes: create every entity first so that parents can point forward.
-        for key, node in entities.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(entities):
             kind = self.field(node, "kind", required=True)
             self.entities[key] = self.upsert(
                 Entity, {"public_id": derived_public_id("ent", key)}, {"kind": kind}, node
             )
-        for key, node in entities.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(entities):
             entity = self.entities[key]
             self.cite(entity, node)
             if entity.kind == Entity.Kind.PERSON:
@@ -243,9 +237,7 @@ class Loader:
             self.cite(relationship, node)
 
     def load_authorities(self, authorities, programmes):
-        for key, node in authorities.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(authorities):
             self.authorities[key] = self.upsert(
                 Authority,
                 {"name": self.field(node, "name", required=True)},
@@ -256,9 +248,7 @@ class Loader:
                 },
                 node,
             )
-        for key, node in programmes.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(programmes):
             authority = self.authorities.get(self.field(node, "authority", required=True))
             if authority is None:
                 self.fail(node, f"unknown authority {node['authority']!r}")
@@ -270,9 +260,7 @@ class Loader:
             )
 
     def load_actions(self, actions):
-        for key, node in actions.items():
-            if key == "__line__":
-                continue
+        for key, node in _entries(actions):
             authority = self.authorities.get(self.field(node, "authority", required=True))
             if authority is None:
                 self.fail(node, f"unknown authority {node['authority']!r}")
@@ -339,6 +327,11 @@ def _loader_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def _entries(mapping):
+    """(key, node) pairs of a keyed section, without the line number the reader adds."""
+    return ((key, node) for key, node in mapping.items() if key != "__line__")
 
 
 def _flatten(exc):

@@ -269,10 +269,6 @@ class EntityAdmin(EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
     def name_count(self, obj):
         return obj.name_count
 
-    @admin.display(description="deprecated", boolean=True, ordering="deprecated_at")
-    def deprecated_display(self, obj):
-        return obj.is_deprecated
-
     @admin.display(description="sanctions")
     def sanctions(self, obj):
         if obj is None or obj.pk is None:
@@ -342,10 +338,6 @@ class NameAdmin(ReadOnlyClaimIndexMixin, admin.ModelAdmin):
     def entity_display(self, obj):
         return entity_link(obj.entity)
 
-    @admin.display(description="deprecated", boolean=True, ordering="deprecated_at")
-    def deprecated_display(self, obj):
-        return obj.is_deprecated
-
 
 @admin.register(Relationship)
 class RelationshipAdmin(ReadOnlyClaimIndexMixin, admin.ModelAdmin):
@@ -369,7 +361,3 @@ class RelationshipAdmin(ReadOnlyClaimIndexMixin, admin.ModelAdmin):
     @admin.display(description="object")
     def object_display(self, obj):
         return entity_link(obj.object)
-
-    @admin.display(description="deprecated", boolean=True, ordering="deprecated_at")
-    def deprecated_display(self, obj):
-        return obj.is_deprecated

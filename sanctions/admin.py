@@ -69,10 +69,6 @@ class SanctionActionAdmin(ClaimAdminMixin, admin.ModelAdmin):
     search_fields = ("summary", "public_id", "targets__entity__names__value")
     autocomplete_fields = ("authority", "programme")
     readonly_fields = ("public_id",)
-
-    @admin.display(description="summary", ordering="summary")
-    def short_summary(self, obj):
-        return Truncator(obj.summary).chars(90)
     fieldsets = (
         (
             None,
@@ -95,6 +91,10 @@ class SanctionActionAdmin(ClaimAdminMixin, admin.ModelAdmin):
             .annotate(target_count=Count("targets", distinct=True))
             .order_by(*SanctionAction._meta.ordering)  # GROUP BY drops Meta.ordering
         )
+
+    @admin.display(description="summary", ordering="summary")
+    def short_summary(self, obj):
+        return Truncator(obj.summary).chars(90)
 
     @admin.display(description="targets", ordering="target_count")
     def target_count(self, obj):

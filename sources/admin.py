@@ -15,7 +15,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -229,6 +228,10 @@ class ClaimAdminMixin(CreatedByAdminMixin):
             messages.warning(request, f"This {obj._meta.verbose_name} is deprecated ({when}): {obj.deprecated_reason}")
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
+    @admin.display(description="deprecated", boolean=True, ordering="deprecated_at")
+    def deprecated_display(self, obj):
+        return obj.is_deprecated
+
     @admin.display(description="record")
     def record(self, obj):
         if obj is None or obj.pk is None:
@@ -278,15 +281,6 @@ class SourceForm(AdminModelForm):
             text.help_text = (
                 "This source is cited, so its text can't change. Add the corrected text as a new source."
             )
-
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        stored = self.instance.text if self.instance.pk else None
-        # Browsers send a textarea's line breaks as CRLF: an unchanged text must not
-        # come back as a different one.
-        if stored is not None and text.replace("\r\n", "\n") == stored.replace("\r\n", "\n"):
-            return stored
-        return text.replace("\r\n", "\n")
 
 
 class CitationInline(admin.TabularInline):
@@ -339,7 +333,6 @@ class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         ("Record", {"fields": ("public_id", ("created_at", "created_by"))}),
     )
     inlines = [CitationInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         qs = (

@@ -48,7 +48,10 @@ class Source(models.Model):
         return f"{label} ({self.public_id})"
 
     def clean(self):
-        self.text = textlib.normalise(self.text or "")
+        try:
+            self.text = textlib.normalise(self.text or "")
+        except ValidationError as exc:
+            raise ValidationError({"text": exc.messages}) from None
         if not self.text.strip():
             raise ValidationError({"text": "The article text is empty."})
         if self.pk and self.text_changed() and self.citations.exists():
