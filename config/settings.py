@@ -44,11 +44,15 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "core",
     "sources",
     "entities",
     "sanctions",
     "corpus",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,3 +133,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# Audit history of the write model: PostgreSQL triggers record every insert, update
+# and delete (bulk writes and raw SQL too) into append-only event tables, with the
+# context (user, request id, url, reason) set by core.middleware and the services.
+# Which models are tracked, and how: core.history.
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_ADMIN_ALL_EVENTS = False

@@ -1,37 +1,62 @@
-"""The roles of the product as auth groups, kept in sync after every migrate.
+"""The roles of the product as auth groups with permissions.
 
-curator  edits the write model (sources, citations, entities, sanctions)
-reviewer reads everything; approves or rejects change sets (the review workflow adds its permissions)
-auditor  reads everything, changes nothing
-admin    is a superuser
+curator  edits the write model (sources, citations, entities, sanctions), submits change sets
+reviewer reads everything; approves or rejects change sets (never one they edited)
+auditor  reads everything, history included; changes nothing
+admin    every permission (user and API-key management included)
+
+Created by a migration (publishing 0003) and kept in sync after every migrate, so
+permissions of models added later reach the roles too. Every view and service
+checks these permissions on the server.
 """
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 WRITE_MODEL_APPS = ("sources", "entities", "sanctions")
-READ_ONLY_APPS = WRITE_MODEL_APPS
+READ_APPS = (*WRITE_MODEL_APPS, "publishing", "pghistory")
 
 ROLES = {
-    "curator": {"view": READ_ONLY_APPS, "add": WRITE_MODEL_APPS, "change": WRITE_MODEL_APPS},
-    "reviewer": {"view": READ_ONLY_APPS},
-    "auditor": {"view": READ_ONLY_APPS},
+    "curator": {
+        "view": READ_APPS,
+        "add": WRITE_MODEL_APPS,
+        "change": WRITE_MODEL_APPS,
+        "extra": ("publishing.add_changeset", "publishing.change_changeset", "publishing.submit_changeset"),
+    },
+    "reviewer": {"view": READ_APPS, "extra": ("publishing.review_changeset",)},
+    "auditor": {"view": READ_APPS},
+    "admin": "all",
 }
 
 
-def sync_roles(sender=None, apps=global_apps, verbosity=1, **kwargs):
-    # Once per migrate (post_migrate is sent per app; core has no models so is never the
-    # sender). All migrations have run by then, so every model exists.
+def role_permissions(role):
+    from django.contrib.auth.models import Permission
+
+    grants = ROLES[role]
+    if grants == "all":
+        return Permission.objects.all()
+    wanted = Permission.objects.none()
+    for action in ("view", "add", "change"):
+        perms = Permission.objects.filter(
+            content_type__app_label__in=grants.get(action, ()), codename__startswith=f"{action}_"
+        )
+        if action != "view":
+            # History tables are written by triggers only.
+            perms = perms.exclude(content_type__model__endswith="event")
+        wanted = wanted | perms
+    for dotted in grants.get("extra", ()):
+        app_label, codename = dotted.split(".")
+        wanted = wanted | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return wanted.distinct()
+
+
+def sync_roles(sender=None, verbosity=1, **kwargs):
+    # Once per migrate (post_migrate is sent per app; the auth app is always there).
     if sender is not None and sender.label != "auth":
         return
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Group
 
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0)
-    for role, grants in ROLES.items():
+    for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = Permission.objects.none()
-        for action, app_labels in grants.items():
-            wanted = wanted | Permission.objects.filter(
-                content_type__app_label__in=app_labels, codename__startswith=f"{action}_"
-            )
-        group.permissions.set(wanted.distinct())
+        group.permissions.set(role_permissions(role))

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.fields import CountryField, EnumField, LanguageField, PartialDateField, country_list
+from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
 from sources.models import Claim, claim_link
@@ -14,6 +15,7 @@ def _new_entity_id():
     return new_public_id("ent")
 
 
+@tracked()
 class Entity(Claim):
     """A person or an organisation: what a sanction targets. One id space for both."""
     claim_ptr = claim_link("entity")
@@ -33,6 +35,9 @@ class Entity(Claim):
         help_text="Set when this record was a duplicate: its id keeps answering with a pointer to the kept one.",
     )
     notes = models.TextField(blank=True, help_text="Curator's notes; not published.")
+    # Bumped by every save through the review workflow; a save based on an older
+    # revision is refused (publishing.services.check_revision), so no edit is lost.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "entities"
@@ -60,6 +65,7 @@ class Entity(Claim):
         return names[0].value if names else "(unnamed)"
 
 
+@tracked()
 class Person(models.Model):
     entity = models.OneToOneField(Entity, primary_key=True, on_delete=models.CASCADE, related_name="person")
     title = models.CharField(max_length=200, blank=True, help_text="Title or rank as stated, e.g. “Maj. Gen.”.")
@@ -79,6 +85,7 @@ class Person(models.Model):
             raise ValidationError("Person details belong to an entity of kind person.")
 
 
+@tracked()
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         GOVERNMENT_BODY = "government_body", "government body"
@@ -123,6 +130,7 @@ class Organisation(models.Model):
             raise ValidationError({"parent": "The parent must be an organisation."})
 
 
+@tracked()
 class Name(Claim):
     claim_ptr = claim_link("name")
     class Type(models.TextChoices):
@@ -157,6 +165,7 @@ class Name(Claim):
         super().save(*args, **kwargs)
 
 
+@tracked()
 class Identifier(Claim):
     claim_ptr = claim_link("identifier")
     class Scheme(models.TextChoices):
@@ -185,6 +194,7 @@ class Identifier(Claim):
         return f"{self.get_scheme_display()} {self.value}"
 
 
+@tracked()
 class Relationship(Claim):
     claim_ptr = claim_link("relationship")
     class Kind(models.TextChoices):

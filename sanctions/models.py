@@ -3,12 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.fields import CountryField, EnumArrayField, EnumField, PartialDateField
+from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
 from entities.models import Entity
 from sources.models import Claim, claim_link
 
 
+@tracked()
 class Authority(models.Model):
     """A body that takes sanction actions (reference data, not a claim)."""
 
@@ -33,6 +35,7 @@ class Authority(models.Model):
         return self.short_name or self.name
 
 
+@tracked()
 class Programme(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(max_length=300)
@@ -50,6 +53,7 @@ def _new_action_id():
     return new_public_id("act")
 
 
+@tracked()
 class SanctionAction(Claim):
     claim_ptr = claim_link("sanctionaction")
     class Kind(models.TextChoices):
@@ -75,6 +79,7 @@ class SanctionAction(Claim):
     in_force_date = PartialDateField(verbose_name="in-force date")
     end_date = PartialDateField()
     summary = models.TextField(help_text="What the action is, in a sentence or two.")
+    revision = models.PositiveIntegerField(default=1, editable=False)  # see Entity.revision
 
     class Meta:
         ordering = ["-id"]
@@ -98,6 +103,7 @@ class SanctionAction(Claim):
             raise ValidationError(errors)
 
 
+@tracked()
 class SanctionTarget(Claim):
     claim_ptr = claim_link("sanctiontarget")
     class Measure(models.TextChoices):

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.fields import EnumField, LanguageField, PartialDateField, URLField
+from core.history import tracked
 from core.ids import new_public_id
 
 from . import text as textlib
@@ -21,6 +22,7 @@ def _new_source_id():
     return new_public_id("src")
 
 
+@tracked()
 class Source(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=_new_source_id, editable=False)
     title = models.CharField(max_length=500, blank=True)
@@ -71,6 +73,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
 
+@tracked()
 class Citation(models.Model):
     """An exact span of a source: W3C Web Annotation TextPosition + TextQuote selectors."""
 
@@ -146,6 +149,7 @@ class Citation(models.Model):
         super().save(*args, **kwargs)
 
 
+@tracked()
 class Claim(models.Model):
     """One fact of the write model, backed by citations; deprecated, never deleted."""
 
@@ -206,6 +210,7 @@ def claim_link(claim_type):
     )
 
 
+@tracked()
 class Evidence(models.Model):
     """The one link from any claim to a citation that states it."""
 

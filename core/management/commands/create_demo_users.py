@@ -33,6 +33,5 @@ class Command(BaseCommand):
             user.is_superuser = username == "admin"
             user.set_password(demo_password(username))
             user.save()
-            if username != "admin":
-                user.groups.set([Group.objects.get(name=username)])
+            user.groups.set([Group.objects.get(name=username)])
             self.stdout.write(f"  {username:<9} password: {demo_password(username)}")

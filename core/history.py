@@ -1,0 +1,36 @@
+"""Audit history of the write model (django-pghistory).
+
+Every tracked table gets PostgreSQL triggers that copy each inserted, updated or
+deleted row into an append-only event table, so ORM bulk writes and raw SQL are
+recorded as well as admin saves. Statement-level triggers keep bulk writes cheap
+(one trigger call per statement, not per row). The context of each event (user,
+request id, url, reason, change set) is set by core.middleware for requests and by
+the services and commands for everything else.
+"""
+import uuid
+
+import pghistory
+import pgtrigger
+
+
+def tracked():
+    """Class decorator: record every insert, update and delete of the model."""
+    # Fresh tracker instances per model: pghistory binds them to the model they track.
+    return pghistory.track(
+        pghistory.InsertEvent(level=pgtrigger.Statement),
+        pghistory.UpdateEvent(level=pgtrigger.Statement),
+        pghistory.DeleteEvent(level=pgtrigger.Statement),
+        # A claim's subtypes share its primary key, so each event table needs its
+        # own reverse accessor name (entity.entityevent_history, ...).
+        obj_field=pghistory.ObjForeignKey(related_name="%(class)s_history"),
+    )
+
+
+def context(**metadata):
+    """Attach metadata (reason=..., change_set=...) to the history of what follows.
+
+    Outside a request, starts a context of its own with a request id, so events
+    written by commands and services can be grouped and traced too.
+    """
+    metadata.setdefault("request_id", uuid.uuid4().hex)
+    return pghistory.context(**metadata)

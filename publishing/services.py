@@ -1,0 +1,432 @@
+"""The review workflow: record edits into change sets, submit, reject, approve+publish.
+
+These functions are the only way into the published model. Each checks the
+acting user's permissions itself (the admin's buttons are a convenience, not the
+guard), runs in one transaction, and the database re-checks what matters most
+(four eyes, append-only, who may insert published rows: migration 0002).
+"""
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import history
+from entities.models import Entity
+from sanctions.models import SanctionAction
+
+from . import documents
+from .models import (
+    ChangeSet,
+    ChangeSetEditor,
+    ChangeSetItem,
+    Decision,
+    PublishedRecord,
+    PublishedVersion,
+    RecordRevision,
+)
+
+# Approvals take this transaction-level advisory lock, so sequence numbers are
+# assigned in commit order and a change-feed reader never skips a late commit.
+PUBLISH_LOCK = 0x5AFE_0001
+
+RECORD_MODELS = {documents.ENTITY: Entity, documents.SANCTION: SanctionAction}
+
+
+class WorkflowError(Exception):
+    """A request the workflow refuses; the message says what to do instead."""
+
+
+class StaleRecord(WorkflowError):
+    pass
+
+
+def record_key(record):
+    if isinstance(record, Entity):
+        return (documents.ENTITY, record.public_id)
+    if isinstance(record, SanctionAction):
+        return (documents.SANCTION, record.public_id)
+    raise TypeError(f"{type(record).__name__} is not a published record")
+
+
+def records_of_claims(claims):
+    """The records whose documents show these claims (e.g. after a citation changed)."""
+    records = []
+    for claim in claims:
+        claim = claim.specific()
+        owner = {
+            "entity": lambda c: c,
+            "name": lambda c: c.entity,
+            "identifier": lambda c: c.entity,
+            "relationship": lambda c: c.subject,
+            "sanctionaction": lambda c: c,
+            "sanctiontarget": lambda c: c.action,
+        }[claim.claim_type](claim)
+        if owner not in records:
+            records.append(owner)
+    return records
+
+
+# ------------------------------------------------------------------------ editing
+
+
+def check_revision(record, expected):
+    """Lock the record's row and refuse the save if it changed since ``expected``.
+
+    Call inside the transaction that saves the record: the row lock makes a second,
+    concurrent save wait, and then see the new revision and be refused.
+    """
+    model = type(record)
+    current = model.objects.select_for_update().values_list("revision", flat=True).get(pk=record.pk)
+    if current == expected:
+        return
+    raise StaleRecord(stale_message(record_key(record), expected, current))
+
+
+def stale_message(key, expected, current):
+    saves = list(
+        RecordRevision.objects.filter(
+            record_type=key[0], record_id=key[1], revision__in=[expected, current]
+        ).select_related("saved_by")
+    )
+    by_revision = {r.revision: r for r in saves}
+    latest = by_revision.get(current)
+    who = f" by {latest.saved_by} at {timezone.localtime(latest.saved_at):%H:%M:%S}" if latest else ""
+    message = (
+        f"{key[1]} was saved{who} while you were editing (revision {current}; your page showed "
+        f"revision {expected}). Your changes were not saved. Reload the page to see theirs"
+    )
+    if latest and expected in by_revision:
+        parts = describe_changes(documents.diff_documents(by_revision[expected].document, latest.document))
+        if parts:
+            message += "; they changed: " + "; ".join(parts)
+    return message + "."
+
+
+def describe_changes(changes):
+    out = []
+    for change in changes:
+        item = change["after"] or change["before"]
+        label = item.get("value") or item.get("entity") or item.get("object") or item.get("action") or item.get("id") \
+            if isinstance(item, dict) else None
+        what = f"{change['part']} {label!r}" if label else change["part"]
+        out.append(f"{what} {change['change']}")
+    return out
+
+
+@transaction.atomic
+def record_edit(user, record):
+    """Note that ``user`` just saved ``record``: bump its revision and put it in a
+    change set: the pending one it's already in, else the user's open one."""
+    if not user.has_perm("publishing.add_changeset"):
+        raise PermissionDenied("Only curators can edit records for publication.")
+    model = type(record)
+    model.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
+    record.refresh_from_db(fields=["revision"])
+    key = record_key(record)
+    item = ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).select_related(
+        "change_set"
+    ).first()
+    if item is None:
+        change_set = open_change_set(user)
+        ChangeSetItem.objects.create(change_set=change_set, record_type=key[0], record_id=key[1])
+    else:
+        change_set = item.change_set
+    ChangeSetEditor.objects.get_or_create(change_set=change_set, user=user)
+    RecordRevision.objects.create(
+        record_type=key[0],
+        record_id=key[1],
+        revision=record.revision,
+        document=draft_documents([key])[key].document,
+        saved_by=user,
+        change_set=change_set,
+    )
+    return change_set
+
+
+def open_change_set(user):
+    change_set = ChangeSet.objects.filter(created_by=user, state=ChangeSet.State.OPEN).order_by("-id").first()
+    return change_set or ChangeSet.objects.create(created_by=user)
+
+
+# ------------------------------------------------------------------------ rendering
+
+
+def heads(keys):
+    """(type, id) → PublishedRecord, for those of ``keys`` ever published."""
+    by_type = defaultdict(list)
+    for record_type, record_id in keys:
+        by_type[record_type].append(record_id)
+    found = {}
+    for record_type, ids in by_type.items():
+        for head in PublishedRecord.objects.filter(record_type=record_type, record_id__in=ids):
+            found[(head.record_type, head.record_id)] = head
+    return found
+
+
+def _sanctions_for(entity_ids):
+    heads_ = PublishedRecord.objects.filter(
+        record_type=documents.SANCTION, operation=PublishedVersion.Operation.UPSERT, target_ids__overlap=list(entity_ids)
+    ).only("document")
+    return documents.sanctions_section(h.document for h in heads_)
+
+
+def draft_documents(keys):
+    """(type, id) → Rendered: what approving these records now would publish."""
+    keys = list(keys)
+    entity_ids = [rid for rtype, rid in keys if rtype == documents.ENTITY]
+    action_ids = [rid for rtype, rid in keys if rtype == documents.SANCTION]
+    rendered = []
+    if entity_ids:
+        entities = documents.entity_queryset().filter(public_id__in=entity_ids)
+        rendered += documents.render_entities(entities, _sanctions_for(entity_ids))
+    if action_ids:
+        rendered += documents.render_actions(documents.action_queryset().filter(public_id__in=action_ids))
+    return {(r.record_type, r.record_id): r for r in rendered}
+
+
+def review_diff(change_set):
+    """For the reviewer: per record, the published and the proposed document and the
+    claim-by-claim changes, plus the revisions shown (approval checks them)."""
+    keys = pending_keys(change_set)
+    drafts = draft_documents(keys)
+    published = heads(keys)
+    rows = []
+    for key in keys:
+        draft = drafts.get(key)
+        head = published.get(key)
+        before = head.document if head else None
+        after = draft.document if draft else None
+        rows.append(
+            {
+                "key": key,
+                "published": head,
+                "draft": draft,
+                "changes": documents.diff_documents(before, after),
+                "unchanged": head is not None and draft is not None and head.content_hash == documents.content_hash(after),
+            }
+        )
+    return rows
+
+
+def pending_keys(change_set):
+    return [
+        (t, i)
+        for t, i in change_set.items.filter(pending=True).order_by("record_type", "record_id").values_list(
+            "record_type", "record_id"
+        )
+    ]
+
+
+def current_revisions(keys, lock=False):
+    """"type:id" → revision of each record (row-locked when ``lock``)."""
+    revisions = {}
+    by_type = defaultdict(list)
+    for record_type, record_id in keys:
+        by_type[record_type].append(record_id)
+    for record_type, ids in by_type.items():
+        qs = RECORD_MODELS[record_type].objects.filter(public_id__in=ids).order_by("pk")
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        for public_id, revision in qs.values_list("public_id", "revision"):
+            revisions[f"{record_type}:{public_id}"] = revision
+    return revisions
+
+
+# ------------------------------------------------------------------------- review
+
+
+def _editor_ids(change_set):
+    ids = set(change_set.editors.values_list("user_id", flat=True))
+    return ids | {change_set.created_by_id, change_set.submitted_by_id} - {None}
+
+
+@transaction.atomic
+def submit(change_set, user, comment=""):
+    change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
+    if not user.has_perm("publishing.submit_changeset"):
+        raise PermissionDenied("You don't have permission to submit change sets.")
+    if user.pk not in _editor_ids(change_set):
+        raise PermissionDenied("Only someone who edited this change set can submit it.")
+    if change_set.state != ChangeSet.State.OPEN:
+        raise WorkflowError(f"Change set #{change_set.pk} is {change_set.get_state_display()}, not open.")
+    keys = pending_keys(change_set)
+    if not keys:
+        raise WorkflowError(f"Change set #{change_set.pk} has no edits to submit.")
+    problems = publication_problems(draft_documents(keys), set(keys))
+    if problems:
+        raise WorkflowError("Fix these before submitting: " + "; ".join(problems))
+    with history.context(reason=f"submitted change set #{change_set.pk}", change_set=change_set.pk):
+        change_set.state = ChangeSet.State.SUBMITTED
+        change_set.submitted_by, change_set.submitted_at = user, timezone.now()
+        change_set.save()
+        Decision.objects.create(change_set=change_set, kind=Decision.Kind.SUBMIT, user=user, comment=comment)
+    return change_set
+
+
+def _check_reviewer(change_set, user):
+    if not user.has_perm("publishing.review_changeset"):
+        raise PermissionDenied("You don't have permission to review change sets.")
+    if user.pk in _editor_ids(change_set):
+        raise PermissionDenied(
+            f"You edited records in change set #{change_set.pk}, so someone else must review it (four eyes)."
+        )
+    if change_set.state != ChangeSet.State.SUBMITTED:
+        raise WorkflowError(f"Change set #{change_set.pk} is {change_set.get_state_display()}, not submitted.")
+
+
+@transaction.atomic
+def reject(change_set, user, comment):
+    """Send the change set back to its curators, open again, with the reviewer's comment."""
+    change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
+    _check_reviewer(change_set, user)
+    if not comment.strip():
+        raise WorkflowError("Say why the change set is rejected, so the curator knows what to fix.")
+    with history.context(reason=f"rejected change set #{change_set.pk}: {comment}", change_set=change_set.pk):
+        change_set.state = ChangeSet.State.OPEN
+        change_set.submitted_by = change_set.submitted_at = None
+        change_set.save()
+        Decision.objects.create(change_set=change_set, kind=Decision.Kind.REJECT, user=user, comment=comment)
+    return change_set
+
+
+def publication_problems(drafts, keys_in_set):
+    """Why these drafts can't be published: uncited claims, references to entities
+    that partners would not find (neither published nor in this change set)."""
+    problems = []
+    for key, r in sorted(drafts.items()):
+        for label in r.uncited:
+            problems.append(f"{key[1]}: {label} has no citation")
+    referenced = {(documents.ENTITY, rid) for r in drafts.values() for rid in r.references}
+    missing = referenced - set(keys_in_set)
+    if missing:
+        published = heads(missing)
+        for key in sorted(missing):
+            head = published.get(key)
+            if head is None or head.operation != PublishedVersion.Operation.UPSERT:
+                problems.append(f"{key[1]} is referenced but not published; add it to this change set")
+    return problems
+
+
+@transaction.atomic
+def approve(change_set, user, shown_revisions, comment=""):
+    """Publish every record of the change set, all or nothing.
+
+    ``shown_revisions`` ("type:id" → revision) is what the reviewer's diff showed;
+    if any record changed since, the approval is refused so nobody approves what
+    they didn't see.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+    change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
+    _check_reviewer(change_set, user)
+    keys = pending_keys(change_set)
+    current = current_revisions(keys, lock=True)
+    if {k: int(v) for k, v in (shown_revisions or {}).items()} != current:
+        changed = sorted(k for k in set(current) | set(shown_revisions or {}) if current.get(k) != (shown_revisions or {}).get(k))
+        raise StaleRecord(
+            "Records changed after the diff was shown (" + ", ".join(changed) + "); reload the review page and "
+            "check the changes again."
+        )
+    with history.context(reason=f"approved change set #{change_set.pk}: {comment}".rstrip(": "), change_set=change_set.pk):
+        publish(keys, change_set, user)
+        change_set.items.filter(pending=True).update(pending=False)
+        change_set.state = ChangeSet.State.PUBLISHED
+        change_set.approved_by, change_set.approved_at = user, timezone.now()
+        change_set.save()
+        Decision.objects.create(change_set=change_set, kind=Decision.Kind.APPROVE, user=user, comment=comment)
+    return change_set
+
+
+def publish(keys, change_set, approver):
+    """Render and append published versions (call only from ``approve``)."""
+    with connection.cursor() as cursor:
+        # The database refuses published rows written without this (migration 0002).
+        cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
+    keys = list(keys)
+    now = timezone.now()
+    action_keys = [k for k in keys if k[0] == documents.SANCTION]
+    entity_keys = [k for k in keys if k[0] == documents.ENTITY]
+
+    action_drafts = draft_documents(action_keys)
+    problems = publication_problems(action_drafts, keys)
+    old_action_heads = heads(action_keys)
+    # Actions first: entities' sanctions sections are built from published actions.
+    _append(action_drafts, old_action_heads, change_set, approver, now)
+
+    dependents = set()
+    for key, r in action_drafts.items():
+        dependents.update(t["entity"] for t in r.document.get("targets", []))
+        old = old_action_heads.get(key)
+        if old:
+            dependents.update(old.target_ids)
+    entity_drafts = draft_documents(entity_keys)
+    problems += publication_problems(entity_drafts, keys)
+    if problems:
+        raise WorkflowError("This change set can't be published: " + "; ".join(problems))
+    entity_ids_in_set = {rid for _, rid in entity_keys}
+    dependent_keys = [(documents.ENTITY, rid) for rid in sorted(dependents - entity_ids_in_set)]
+    dependent_heads = heads(dependent_keys)
+    sections = _sanctions_for(rid for _, rid in dependent_keys) if dependent_keys else {}
+    for key, head in dependent_heads.items():
+        if head.operation != PublishedVersion.Operation.UPSERT:
+            continue
+        document = {**head.document, "sanctions": sections.get(key[1], [])}
+        entity_drafts[key] = documents.Rendered(key[0], key[1], document)
+    _append(entity_drafts, {**heads(entity_keys), **dependent_heads}, change_set, approver, now)
+
+
+def _append(drafts, old_heads, change_set, approver, now):
+    versions = []
+    for key, r in sorted(drafts.items()):
+        head = old_heads.get(key)
+        digest = documents.content_hash(r.document)
+        if head is not None and head.content_hash == digest:
+            continue
+        if head is None and r.retracted:
+            continue  # never published: nothing to take back
+        versions.append(
+            PublishedVersion(
+                record_type=key[0],
+                record_id=key[1],
+                version=head.version + 1 if head else 1,
+                operation=PublishedVersion.Operation.RETRACT if r.retracted else PublishedVersion.Operation.UPSERT,
+                document=r.document,
+                content_hash=digest,
+                change_set=change_set,
+                approved_by=approver,
+                published_at=now,
+            )
+        )
+    PublishedVersion.objects.bulk_create(versions, batch_size=2000)
+    PublishedRecord.objects.bulk_create(
+        [
+            PublishedRecord(
+                record_type=v.record_type,
+                record_id=v.record_id,
+                latest=v,
+                version=v.version,
+                operation=v.operation,
+                document=v.document,
+                content_hash=v.content_hash,
+                published_at=v.published_at,
+                target_ids=sorted({t["entity"] for t in v.document.get("targets", [])}),
+            )
+            for v in versions
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["record_type", "record_id"],
+        update_fields=["latest", "version", "operation", "document", "content_hash", "published_at", "target_ids"],
+    )
+    return versions
+
+
+def published_as_of(record_type, record_id, when):
+    """The version of a record partners saw at ``when`` (None before the first)."""
+    return (
+        PublishedVersion.objects.filter(record_type=record_type, record_id=record_id, published_at__lte=when)
+        .order_by("-seq")
+        .first()
+    )
