@@ -60,3 +60,17 @@ def sync_roles(sender=None, verbosity=1, **kwargs):
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(role_permissions(role))
+
+
+def role_user(username, role):
+    """The account ``username``, created if missing (staff, no usable password until
+    one is set) and a member of ``role``."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -9,18 +9,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import history
 from core.ids import derived_public_id
+from core.roles import role_user
+from publishing import services as publishing
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Citation, Source
 from sources.text import find_quote, normalise
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LOADER_USERNAME = "corpus-loader"
 
 
 class CorpusError(Exception):
@@ -42,6 +43,7 @@ class _LineLoader(yaml.SafeLoader):
 class Stats:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
+    change_set: object = None
 
     def count(self, bucket, model, n=1):
         name = str(model._meta.verbose_name_plural)
@@ -53,7 +55,9 @@ class Stats:
 
 
 class Loader:
-    def __init__(self, path=None, articles_dir=None):
+    def __init__(self, path=None, articles_dir=None, curator="curator", reviewer="reviewer"):
+        self.curator_username, self.reviewer_username = curator, reviewer
+        self.touched = {}
         self.path = Path(path or DATA_DIR / "corpus.yaml")
         self.articles_dir = Path(articles_dir or self.path.parent / "articles")
         self.stats = Stats()
@@ -98,7 +102,18 @@ class Loader:
             self.fail(node, f"{model.__name__}: {'; '.join(_flatten(exc))}")
         obj.save()
         self.stats.count(self.stats.created if created else self.stats.updated, model)
+        if isinstance(obj, Citation):
+            for claim in obj.claims.all():
+                self.touch(claim)
+        else:
+            self.touch(obj)
         return obj
+
+    def touch(self, obj):
+        """Remember the record (entity or action) whose document this change shows."""
+        record = publishing.owning_record(obj)
+        if record is not None:
+            self.touched[publishing.record_key(record)] = record
 
     def cite(self, claim, node, required=True):
         refs = self.field(node, "cite", default=[])
@@ -110,6 +125,7 @@ class Loader:
         if missing:
             claim.citations.add(*missing)
             self.stats.count(self.stats.created, claim.citations.through, len(missing))
+            self.touch(claim)
 
     def citation(self, ref, metadata_field=""):
         if not isinstance(ref, dict):
@@ -307,26 +323,40 @@ class Loader:
         return data
 
     def load(self):
+        """Write the corpus and publish what changed through the review workflow, as
+        any curator's edits are: the curator's change set, submitted, then approved
+        by the reviewer. One transaction: all of it is published, or nothing."""
         data = self.read()
-        with transaction.atomic():
-            self.user = _loader_user()
+        with transaction.atomic(), history.context(reason=f"seed corpus {self.path.name}"):
+            self.user = role_user(self.curator_username, "curator")
+            reviewer = role_user(self.reviewer_username, "reviewer")
             self.load_sources(data.get("sources") or {})
             self.load_entities(data.get("entities") or {})
             self.load_relationships(data.get("relationships") or [])
             self.load_authorities(data.get("authorities") or {}, data.get("programmes") or {})
             self.load_actions(data.get("actions") or {})
+            if self.touched:
+                self.stats.change_set = self.publish(reviewer)
         return self.stats
 
-
-def _loader_user():
-    """The account citations and claims from this file are attributed to. It can't log in."""
-    user, created = get_user_model().objects.get_or_create(
-        username=LOADER_USERNAME, defaults={"is_active": False, "first_name": "Seed corpus loader"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    def publish(self, reviewer):
+        change_sets = {publishing.record_edit(self.user, record) for record in self.touched.values()}
+        if len(change_sets) > 1:
+            others = sorted(cs.pk for cs in change_sets if cs.created_by_id != self.user.pk)
+            raise CorpusError(
+                self.path, 0, f"records of the corpus have unreviewed edits in change set(s) {others}; "
+                "approve or reject those first",
+            )
+        change_set = change_sets.pop()
+        change_set.title = change_set.title or f"Seed corpus ({self.path.name})"
+        change_set.save(update_fields=["title"])
+        try:
+            publishing.submit(change_set, self.user, comment="Loaded from the curated seed corpus.")
+            keys = publishing.pending_keys(change_set)
+            publishing.approve(change_set, reviewer, publishing.current_revisions(keys))
+        except publishing.WorkflowError as exc:
+            raise CorpusError(self.path, 0, str(exc)) from None
+        return change_set
 
 
 def _entries(mapping):

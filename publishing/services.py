@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import history
-from entities.models import Entity
-from sanctions.models import SanctionAction
+from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
+from sanctions.models import SanctionAction, SanctionTarget
+from sources.models import Claim
 
 from . import documents
 from .models import (
@@ -50,22 +51,20 @@ def record_key(record):
     raise TypeError(f"{type(record).__name__} is not a published record")
 
 
-def records_of_claims(claims):
-    """The records whose documents show these claims (e.g. after a citation changed)."""
-    records = []
-    for claim in claims:
-        claim = claim.specific()
-        owner = {
-            "entity": lambda c: c,
-            "name": lambda c: c.entity,
-            "identifier": lambda c: c.entity,
-            "relationship": lambda c: c.subject,
-            "sanctionaction": lambda c: c,
-            "sanctiontarget": lambda c: c.action,
-        }[claim.claim_type](claim)
-        if owner not in records:
-            records.append(owner)
-    return records
+def owning_record(obj):
+    """The entity or sanction action whose published document shows ``obj``
+    (None for objects no document shows, such as a source's metadata)."""
+    if isinstance(obj, Claim) and type(obj) is Claim:
+        obj = obj.specific()
+    if isinstance(obj, (Entity, SanctionAction)):
+        return obj
+    if isinstance(obj, (Person, Organisation, Name, Identifier)):
+        return obj.entity
+    if isinstance(obj, Relationship):
+        return obj.subject
+    if isinstance(obj, SanctionTarget):
+        return obj.action
+    return None
 
 
 # ------------------------------------------------------------------------ editing

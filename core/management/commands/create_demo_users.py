@@ -2,9 +2,9 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+
+from core.roles import role_user
 
 DEMO_USERS = ("curator", "reviewer", "auditor", "admin")
 
@@ -24,14 +24,12 @@ class Command(BaseCommand):
                 "Demo users are only created on a development machine: the embedded database "
                 "(DATABASE_URL unset) with DEBUG=1."
             )
-        User = get_user_model()
         self.stdout.write("Demo users (log in at http://127.0.0.1:8000/admin/):")
         for username in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=username)
+            user = role_user(username, role=username)
             user.is_staff = True
             user.is_active = True
             user.is_superuser = username == "admin"
             user.set_password(demo_password(username))
             user.save()
-            user.groups.set([Group.objects.get(name=username)])
             self.stdout.write(f"  {username:<9} password: {demo_password(username)}")
