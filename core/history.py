@@ -10,6 +10,7 @@ the services and commands for everything else.
 import uuid
 
 import pghistory
+import pghistory.runtime
 import pgtrigger
 
 
@@ -27,10 +28,14 @@ def tracked():
 
 
 def context(**metadata):
-    """Attach metadata (reason=..., change_set=...) to the history of what follows.
+    """Attach metadata (user=pk, reason=..., workflow=..., change_set=...) to the
+    history of what follows.
 
     Outside a request, starts a context of its own with a request id, so events
-    written by commands and services can be grouped and traced too.
+    written by commands and services can be grouped and traced too. Inside one, it
+    adds to that context, which covers the whole request: so services use their own
+    keys (workflow, change_set) rather than overwrite the caller's reason.
     """
-    metadata.setdefault("request_id", uuid.uuid4().hex)
+    if not hasattr(pghistory.runtime._tracker, "value"):  # no context yet: this starts one
+        metadata.setdefault("request_id", uuid.uuid4().hex)
     return pghistory.context(**metadata)

@@ -330,6 +330,7 @@ class Loader:
         with transaction.atomic(), history.context(reason=f"seed corpus {self.path.name}"):
             self.user = role_user(self.curator_username, "curator")
             reviewer = role_user(self.reviewer_username, "reviewer")
+            history.context(user=self.user.pk)
             self.load_sources(data.get("sources") or {})
             self.load_entities(data.get("entities") or {})
             self.load_relationships(data.get("relationships") or [])

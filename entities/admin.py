@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core import codes
+from publishing.admin import PublishedRecordAdminMixin, RevisionCheckedForm
 from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
 
 from .models import Entity, Identifier, Name, Organisation, Person, Relationship
@@ -162,14 +163,14 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
 # ------------------------------------------------------------------------- entities
 
 
-class EntityForm(AdminModelForm):
+class EntityForm(RevisionCheckedForm, AdminModelForm):
     class Meta:
         model = Entity
         fields = "__all__"
 
 
 @admin.register(Entity)
-class EntityAdmin(EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
+class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin, admin.ModelAdmin):
     form = EntityForm
     list_display = (
         "caption_display",

@@ -256,7 +256,7 @@ def submit(change_set, user, comment=""):
     problems = publication_problems(draft_documents(keys), set(keys))
     if problems:
         raise WorkflowError("Fix these before submitting: " + "; ".join(problems))
-    with history.context(reason=f"submitted change set #{change_set.pk}", change_set=change_set.pk):
+    with history.context(workflow=f"submitted change set #{change_set.pk}", change_set=change_set.pk):
         change_set.state = ChangeSet.State.SUBMITTED
         change_set.submitted_by, change_set.submitted_at = user, timezone.now()
         change_set.save()
@@ -282,7 +282,7 @@ def reject(change_set, user, comment):
     _check_reviewer(change_set, user)
     if not comment.strip():
         raise WorkflowError("Say why the change set is rejected, so the curator knows what to fix.")
-    with history.context(reason=f"rejected change set #{change_set.pk}: {comment}", change_set=change_set.pk):
+    with history.context(workflow=f"rejected change set #{change_set.pk}: {comment}", change_set=change_set.pk):
         change_set.state = ChangeSet.State.OPEN
         change_set.submitted_by = change_set.submitted_at = None
         change_set.save()
@@ -328,7 +328,7 @@ def approve(change_set, user, shown_revisions, comment=""):
             "Records changed after the diff was shown (" + ", ".join(changed) + "); reload the review page and "
             "check the changes again."
         )
-    with history.context(reason=f"approved change set #{change_set.pk}: {comment}".rstrip(": "), change_set=change_set.pk):
+    with history.context(workflow=f"approved change set #{change_set.pk}: {comment}".rstrip(": "), change_set=change_set.pk):
         publish(keys, change_set, user)
         change_set.items.filter(pending=True).update(pending=False)
         change_set.state = ChangeSet.State.PUBLISHED

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.text import Truncator
 
 from entities.admin import EntityChoicesMixin
+from publishing.admin import PublishedRecordAdminMixin, RevisionCheckedForm
 from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
 
 from .models import Authority, Programme, SanctionAction, SanctionTarget
@@ -61,8 +62,15 @@ class SanctionTargetInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInl
         return super().get_queryset(request).select_related("entity", "action").prefetch_related("entity__names")
 
 
+class SanctionActionForm(RevisionCheckedForm, AdminModelForm):
+    class Meta:
+        model = SanctionAction
+        fields = "__all__"
+
+
 @admin.register(SanctionAction)
-class SanctionActionAdmin(ClaimAdminMixin, admin.ModelAdmin):
+class SanctionActionAdmin(PublishedRecordAdminMixin, ClaimAdminMixin, admin.ModelAdmin):
+    form = SanctionActionForm
     list_display = ("public_id", "short_summary", "authority", "kind", "status", "announced_date", "target_count")
     list_filter = ("authority", "kind", "status", ("programme", ProgrammeFilter), DeprecatedFilter)
     list_select_related = ("authority", "programme__authority")

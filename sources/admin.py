@@ -21,6 +21,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 
+from publishing import services as publishing
+
 from . import text as textlib
 from .models import Citation, Claim, Source
 
@@ -384,6 +386,13 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "created_by").defer("source__text")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "translation" in form.changed_data:
+            # Published documents show translations: the records citing this need review.
+            for record in {publishing.owning_record(claim) for claim in obj.claims.all()}:
+                publishing.record_edit(request.user, record)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -1,0 +1,295 @@
+"""Admin for the review workflow: change sets with their diff and review buttons,
+the published log, "what was published at time T", and each record's history."""
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
+
+from . import services
+from .history import record_history
+from .models import ChangeSet, PublishedVersion, RecordType
+
+
+def change_set_link(change_set):
+    url = reverse("admin:publishing_changeset_change", args=[change_set.pk])
+    return format_html('<a href="{}">change set #{}</a>', url, change_set.pk)
+
+
+# -------------------------------------------------- editing records of the write model
+
+
+class RevisionCheckedForm(forms.ModelForm):
+    """A record's form carries the revision it was loaded at; saving it after
+    someone else saved the record is refused with what they changed."""
+
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            expected = cleaned.get("expected_revision")
+            if expected is None:
+                raise ValidationError("The page was loaded without its revision; reload it and edit again.")
+            try:
+                # Row-locked until the admin's transaction commits the save.
+                services.check_revision(self.instance, expected)
+            except services.StaleRecord as exc:
+                raise ValidationError(str(exc)) from None
+        return cleaned
+
+
+class PublishedRecordAdminMixin:
+    """For EntityAdmin and SanctionActionAdmin: every save joins a change set, the
+    page shows what is published and links to history."""
+
+    change_form_template = "admin/publishing/record_change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], "expected_revision"]})
+        return fieldsets
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and not form.has_changed() and not any(fs.has_changed() for fs in formsets):
+            return
+        change_set = services.record_edit(request.user, form.instance)
+        messages.info(
+            request,
+            format_html(
+                "Saved into {} ({}). Partners see it once a reviewer approves it.",
+                change_set_link(change_set),
+                change_set.get_state_display(),
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            key = services.record_key(obj)
+            head = services.heads([key]).get(key)
+            pending = obj_pending_item(key)
+            context.update(
+                published_head=head,
+                pending_change_set=pending.change_set if pending else None,
+                trace_history_url=reverse(
+                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]
+                ),
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        key = services.record_key(obj)
+        versions = PublishedVersion.objects.filter(record_type=key[0], record_id=key[1]).select_related(
+            "approved_by", "change_set"
+        ).order_by("-seq")
+        as_of, as_of_version, as_of_error = request.GET.get("as_of", ""), None, ""
+        if as_of:
+            when = parse_datetime(as_of)
+            if when is None:
+                as_of_error = "Give a date and time such as 2026-11-21 14:30."
+            else:
+                if timezone.is_naive(when):
+                    when = timezone.make_aware(when)
+                as_of_version = services.published_as_of(key[0], key[1], when) or False
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History of {obj}",
+            "opts": self.model._meta,
+            "object": obj,
+            "rows": record_history(obj),
+            "versions": versions,
+            "as_of": as_of,
+            "as_of_version": as_of_version,
+            "as_of_error": as_of_error,
+        }
+        return TemplateResponse(request, "admin/publishing/record_history.html", context)
+
+
+def obj_pending_item(key):
+    from .models import ChangeSetItem
+
+    return ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).select_related(
+        "change_set"
+    ).first()
+
+
+def _pretty(document):
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+# ---------------------------------------------------------------------- change sets
+
+
+@admin.register(ChangeSet)
+class ChangeSetAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "state", "created_by", "editor_list", "record_count", "submitted_at", "approved_by",
+                    "approved_at")
+    list_filter = ("state",)
+    search_fields = ("title", "items__record_id")
+    fields = ("title",)
+    change_form_template = "admin/publishing/changeset/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .select_related("created_by", "approved_by")
+            .prefetch_related("editors__user")
+            .annotate(record_count=Count("items"))
+        )
+
+    @admin.display(description="editors")
+    def editor_list(self, obj):
+        return ", ".join(str(e.user) for e in obj.editors.all())
+
+    @admin.display(description="records", ordering="record_count")
+    def record_count(self, obj):
+        return obj.record_count
+
+    def has_add_permission(self, request):
+        return False  # a change set is started by a curator's first edit
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/<str:decision>/", self.admin_site.admin_view(self.decide), name="publishing_changeset_decide"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change_set = get_object_or_404(ChangeSet, pk=object_id)
+        if not self.has_view_or_change_permission(request, change_set):
+            raise PermissionDenied
+        rows = services.review_diff(change_set)
+        for row in rows:
+            row["admin_url"] = _record_admin_url(row["key"])
+            for change in row["changes"]:
+                change["before_html"], change["after_html"] = summarise(change["before"]), summarise(change["after"])
+        keys = [row["key"] for row in rows]
+        user = request.user
+        editor_ids = services._editor_ids(change_set)
+        extra = {
+            "rows": rows,
+            "revisions_json": json.dumps(services.current_revisions(keys)),
+            "decisions": change_set.decisions.select_related("user"),
+            "editors": change_set.editors.select_related("user"),
+            "can_submit": change_set.is_open and user.has_perm("publishing.submit_changeset") and user.pk in editor_ids,
+            "can_review": change_set.state == ChangeSet.State.SUBMITTED
+            and user.has_perm("publishing.review_changeset")
+            and user.pk not in editor_ids,
+            "is_editor": user.pk in editor_ids,
+            "published_versions": change_set.published_versions.order_by("seq"),
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def decide(self, request, pk, decision):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        change_set = get_object_or_404(ChangeSet, pk=pk)
+        comment = request.POST.get("comment", "")
+        try:
+            if decision == "submit":
+                services.submit(change_set, request.user, comment)
+                messages.success(request, f"Change set #{pk} submitted for review.")
+            elif decision == "approve":
+                shown = json.loads(request.POST.get("revisions") or "{}")
+                services.approve(change_set, request.user, shown, comment)
+                messages.success(request, f"Change set #{pk} approved and published.")
+            elif decision == "reject":
+                services.reject(change_set, request.user, comment)
+                messages.success(request, f"Change set #{pk} sent back to its curators.")
+            else:
+                raise PermissionDenied(f"Unknown decision {decision!r}.")
+        except (services.WorkflowError, ValueError) as exc:
+            messages.error(request, str(exc))
+        except PermissionDenied as exc:
+            if not str(exc):
+                raise
+            messages.error(request, str(exc))
+            return TemplateResponse(
+                request, "admin/publishing/changeset/refused.html",
+                {**self.admin_site.each_context(request), "title": "Refused", "message": str(exc),
+                 "change_set": change_set, "opts": self.model._meta},
+                status=403,
+            )
+        return redirect("admin:publishing_changeset_change", pk)
+
+
+def _record_admin_url(key):
+    name = "admin:entities_entity_change" if key[0] == RecordType.ENTITY else "admin:sanctions_sanctionaction_change"
+    model = services.RECORD_MODELS[key[0]]
+    pk = model.objects.filter(public_id=key[1]).values_list("pk", flat=True).first()
+    return reverse(name, args=[pk]) if pk else ""
+
+
+# ------------------------------------------------------------------ published model
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(admin.ModelAdmin):
+    list_display = ("seq", "record_type", "record_id", "version", "operation", "change_set_display", "approved_by",
+                    "published_at")
+    list_filter = ("record_type", "operation")
+    search_fields = ("record_id",)
+    list_select_related = ("approved_by", "change_set")
+    readonly_fields = ("seq", "record_type", "record_id", "version", "operation", "change_set_display",
+                       "approved_by", "published_at", "content_hash", "document_display")
+    fields = readonly_fields
+    show_full_result_count = False  # no COUNT(*) over the whole log
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="change set")
+    def change_set_display(self, obj):
+        return change_set_link(obj.change_set)
+
+    @admin.display(description="document")
+    def document_display(self, obj):
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", _pretty(obj.document))
+
+
+def summarise(item):
+    """One claim or value of a document, as escaped HTML with its quotes."""
+    if item is None:
+        return "—"
+    if not isinstance(item, dict):
+        return format_html("<code>{}</code>", json.dumps(item, ensure_ascii=False))
+    label = item.get("value") or item.get("entity") or item.get("object") or item.get("action") or ""
+    details = {k: v for k, v in item.items() if k not in ("citations", "id", "value") and v not in ("", None, [])}
+    quotes = format_html_join("", "<li><q>{}</q> <small>{} {}–{}</small></li>", (
+        (c["quote"], c["source"], c["start"], c["end"]) for c in item.get("citations", [])
+    ))
+    return format_html(
+        "<strong>{}</strong> <code>{}</code><ul class='quotes'>{}</ul>",
+        label, json.dumps(details, ensure_ascii=False, sort_keys=True), quotes,
+    )
