@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
@@ -175,7 +175,11 @@ class ChangeSetAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/<str:decision>/", self.admin_site.admin_view(self.decide), name="publishing_changeset_decide"),
+            re_path(
+                r"^(?P<pk>\d+)/(?P<decision>submit|approve|reject)/$",
+                self.admin_site.admin_view(self.decide),
+                name="publishing_changeset_decide",
+            ),
             *super().get_urls(),
         ]
 

@@ -103,14 +103,23 @@ def stale_message(key, expected, current):
     return message + "."
 
 
+def _label(value):
+    if isinstance(value, dict):
+        for key in ("value", "entity", "object", "action", "id"):
+            if value.get(key):
+                return value[key]
+    return value
+
+
 def describe_changes(changes):
+    """Plain-language lines for a diff: "names 'A' → 'B'", "status added"..."""
     out = []
     for change in changes:
-        item = change["after"] or change["before"]
-        label = item.get("value") or item.get("entity") or item.get("object") or item.get("action") or item.get("id") \
-            if isinstance(item, dict) else None
-        what = f"{change['part']} {label!r}" if label else change["part"]
-        out.append(f"{what} {change['change']}")
+        before, after = _label(change["before"]), _label(change["after"])
+        if change["change"] == "changed" and before != after:
+            out.append(f"{change['part']} {before!r} → {after!r}")
+        else:
+            out.append(f"{change['part']} {after if after is not None else before!r} {change['change']}")
     return out
 
 
@@ -342,8 +351,16 @@ def publish(keys, change_set, approver):
     """Render and append published versions (call only from ``approve``)."""
     with connection.cursor() as cursor:
         # The database refuses published rows written without this (migration 0002).
+        # It is transaction-local; unset it at once so that nothing else later in a
+        # caller's transaction can write published rows.
         cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
-    keys = list(keys)
+        try:
+            _publish(list(keys), change_set, approver)
+        finally:
+            cursor.execute("SELECT set_config('publishing.writer', '', true)")
+
+
+def _publish(keys, change_set, approver):
     now = timezone.now()
     action_keys = [k for k in keys if k[0] == documents.SANCTION]
     entity_keys = [k for k in keys if k[0] == documents.ENTITY]

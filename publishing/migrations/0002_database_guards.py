@@ -1,6 +1,7 @@
 """Rules of the published model that the database enforces itself.
 
-- Published versions are append-only: UPDATE, DELETE and TRUNCATE are refused.
+- Published versions are append-only: UPDATE, DELETE and TRUNCATE are refused
+  (TRUNCATE unless the session sets publishing.maintenance = 'on').
 - Published rows (versions and the latest-version index) are written only inside
   ``publishing.services.approve``, which sets the transaction-local setting
   publishing.writer; any other INSERT is refused. (A guard against mistakes and
@@ -17,6 +18,16 @@ FORWARD = r"""
 CREATE FUNCTION publishing_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'check_violation';
+END $$;
+
+-- TRUNCATE empties a whole database's published model at once: only for an operator
+-- who says so for the session (SET publishing.maintenance = 'on'), e.g. a test flush.
+CREATE FUNCTION publishing_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF coalesce(current_setting('publishing.maintenance', true), '') <> 'on' THEN
+        RAISE EXCEPTION '% is append-only: TRUNCATE refused', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
 END $$;
 
 CREATE FUNCTION publishing_writer_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,7 +60,7 @@ END $$;
 CREATE TRIGGER published_version_append_only BEFORE UPDATE OR DELETE ON publishing_publishedversion
     FOR EACH ROW EXECUTE FUNCTION publishing_refuse();
 CREATE TRIGGER published_version_no_truncate BEFORE TRUNCATE ON publishing_publishedversion
-    FOR EACH STATEMENT EXECUTE FUNCTION publishing_refuse();
+    FOR EACH STATEMENT EXECUTE FUNCTION publishing_refuse_truncate();
 CREATE TRIGGER published_version_writer AFTER INSERT ON publishing_publishedversion
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION publishing_writer_only();
 CREATE TRIGGER published_version_four_eyes AFTER INSERT ON publishing_publishedversion
@@ -62,7 +73,7 @@ CREATE TRIGGER published_record_writer_update AFTER UPDATE ON publishing_publish
 CREATE TRIGGER published_record_no_delete BEFORE DELETE ON publishing_publishedrecord
     FOR EACH ROW EXECUTE FUNCTION publishing_refuse();
 CREATE TRIGGER published_record_no_truncate BEFORE TRUNCATE ON publishing_publishedrecord
-    FOR EACH STATEMENT EXECUTE FUNCTION publishing_refuse();
+    FOR EACH STATEMENT EXECUTE FUNCTION publishing_refuse_truncate();
 
 CREATE TRIGGER changeset_editor_append_only BEFORE UPDATE OR DELETE ON publishing_changeseteditor
     FOR EACH ROW EXECUTE FUNCTION publishing_refuse();
@@ -107,6 +118,7 @@ DROP TRIGGER published_version_no_truncate ON publishing_publishedversion;
 DROP TRIGGER published_version_append_only ON publishing_publishedversion;
 DROP FUNCTION publishing_version_four_eyes();
 DROP FUNCTION publishing_writer_only();
+DROP FUNCTION publishing_refuse_truncate();
 DROP FUNCTION publishing_refuse();
 """
 

@@ -1,0 +1,194 @@
+"""The workflow as people use it in the admin: roles, review pages, history."""
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from entities.models import Entity, Name
+from publishing import services
+from publishing.models import ChangeSet, PublishedVersion
+from sanctions.models import SanctionAction
+from tests.admin_helpers import admin_form_data, admin_url
+
+from .conftest import approve_now
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def decide(client, change_set, decision, **data):
+    return client.post(f"/admin/publishing/changeset/{change_set.pk}/{decision}/", data)
+
+
+# --------------------------------------------------------------------- the role matrix
+
+ROLES = ["curator", "reviewer", "auditor", "admin"]
+
+
+def _view_entities(users, world, user):
+    return client_for(user).get(admin_url(Entity, "changelist")).status_code == 200
+
+
+def _view_history(users, world, user):
+    return client_for(user).get(admin_url(Entity, "history", world.person.pk)).status_code == 200
+
+
+def _edit_entity(users, world, user):
+    client = client_for(user)
+    page = client.get(admin_url(Entity, "change", world.person.pk))
+    if page.status_code != 200 or not page.context["has_change_permission"]:
+        data = {"notes": "edited", "expected_revision": world.person.revision}
+        client.post(admin_url(Entity, "change", world.person.pk), data)
+    else:
+        data = admin_form_data(page)
+        data["notes"] = "edited"
+        client.post(admin_url(Entity, "change", world.person.pk), data)
+    return Entity.objects.get(pk=world.person.pk).notes == "edited"
+
+
+def _submit(users, world, user):
+    decide(client_for(user), world.change_set, "submit")
+    return ChangeSet.objects.get(pk=world.change_set.pk).state == "submitted"
+
+
+def _approve(users, world, user):
+    services.submit(world.change_set, users.curator)
+    page = client_for(user).get(admin_url(ChangeSet, "change", world.change_set.pk))
+    revisions = json.dumps(services.current_revisions(services.pending_keys(world.change_set)))
+    decide(client_for(user), world.change_set, "approve", revisions=revisions)
+    approved = PublishedVersion.objects.exists()
+    assert page.status_code in (200, 302, 403)
+    return approved
+
+
+def _reject(users, world, user):
+    services.submit(world.change_set, users.curator)
+    decide(client_for(user), world.change_set, "reject", comment="No.")
+    return ChangeSet.objects.get(pk=world.change_set.pk).state == "open"
+
+
+# action → roles allowed. "curator" in submit means the curator who edited the set.
+MATRIX = {
+    _view_entities: {"curator", "reviewer", "auditor", "admin"},
+    _view_history: {"curator", "reviewer", "auditor", "admin"},
+    _edit_entity: {"curator", "admin"},
+    _submit: {"curator"},
+    _approve: {"reviewer", "admin"},
+    _reject: {"reviewer", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(MATRIX), ids=lambda f: f.__name__.strip("_"))
+def test_role_matrix(world, users, role, action):
+    user = {"curator": users.curator, "reviewer": users.reviewer, "auditor": users.auditor, "admin": users.admin}[role]
+    assert action(users, world, user) == (role in MATRIX[action])
+
+
+def test_anonymous_visitors_see_nothing(world, client):
+    for url in [admin_url(Entity, "changelist"), admin_url(ChangeSet, "change", world.change_set.pk),
+                admin_url(Entity, "history", world.person.pk), admin_url(PublishedVersion, "changelist")]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert decide(client, world.change_set, "submit").status_code == 302
+    assert ChangeSet.objects.get(pk=world.change_set.pk).state == "open"
+
+
+# ------------------------------------------------------------------ review through pages
+
+
+def test_self_approval_is_refused_through_the_admin(world, users):
+    services.submit(world.change_set, users.curator)
+    users.curator.groups.add(*users.reviewer.groups.all())
+    client = client_for(users.curator)
+    page = client.get(admin_url(ChangeSet, "change", world.change_set.pk))
+    assert b"Approve and publish" not in page.content  # no button...
+    revisions = json.dumps(services.current_revisions(services.pending_keys(world.change_set)))
+    response = decide(client, world.change_set, "approve", revisions=revisions)  # ...and no way round it
+    assert response.status_code == 403
+    assert b"someone else must review it" in response.content
+    assert not PublishedVersion.objects.exists()
+
+
+def test_the_reviewer_sees_each_claim_with_its_quote_and_approves(world, users):
+    services.submit(world.change_set, users.curator)
+    client = client_for(users.reviewer)
+    page = client.get(admin_url(ChangeSet, "change", world.change_set.pk))
+    html = page.content.decode()
+    assert "Hossein Salami" in html and "<q>Maj. Gen. Hossein Salami</q>" in html
+    assert "new: never published" in html
+    revisions = page.context["revisions_json"]
+    response = decide(client, world.change_set, "approve", revisions=revisions, comment="Checked against AP.")
+    assert response.status_code == 302
+    assert PublishedVersion.objects.filter(record_id=world.person.public_id).exists()
+
+
+def test_an_approval_from_a_stale_review_page_is_refused(world, users):
+    services.submit(world.change_set, users.curator)
+    client = client_for(users.reviewer)
+    revisions = client.get(admin_url(ChangeSet, "change", world.change_set.pk)).context["revisions_json"]
+    world.name.value = "Hossein Salamy"
+    world.name.save()
+    services.record_edit(users.curator, world.person)
+    response = decide(client, world.change_set, "approve", revisions=revisions)
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert "Records changed after the diff was shown" in follow.content.decode()
+    assert not PublishedVersion.objects.exists()
+
+
+def test_saving_a_record_puts_it_in_the_curators_change_set_and_a_stale_form_is_refused(published, users):
+    client = client_for(users.curator2)
+    page = client.get(admin_url(SanctionAction, "change", published.action.pk))
+    data = admin_form_data(page)
+    data["status"] = "in_force"
+    response = client.post(admin_url(SanctionAction, "change", published.action.pk), data)
+    assert response.status_code == 302
+    change_set = ChangeSet.objects.get(items__record_id=published.action.public_id, state="open")
+    assert change_set.created_by == users.curator2
+    # The published document is untouched until review.
+    assert PublishedVersion.objects.filter(record_id=published.action.public_id).count() == 1
+
+    # The same page, submitted again (another tab, another curator): refused, nothing saved.
+    data["summary"] = "Overwrites the other edit?"
+    again = client_for(users.curator).post(admin_url(SanctionAction, "change", published.action.pk), data)
+    assert again.status_code == 200
+    errors = " ".join(again.context["adminform"].form.non_field_errors())
+    assert f"saved by {users.curator2.username}" in errors and "status 'announced' → 'in_force'" in errors
+    assert SanctionAction.objects.get(pk=published.action.pk).summary != "Overwrites the other edit?"
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_bulk_updates_and_raw_sql_show_in_a_records_history(published, users):
+    Name.objects.filter(entity=published.person).update(value="Hossein SALAMI")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE entities_name SET lang = 'fa' WHERE entity_id = %s", [published.person.pk])
+    page = client_for(users.auditor).get(admin_url(Entity, "history", published.person.pk))
+    assert page.status_code == 200
+    updates = [row for row in page.context["rows"] if row.label == "update" and row.table == "name"]
+    assert sorted(c for row in updates for c in row.changes) == [
+        ("lang", "en", "fa"), ("value", "Hossein Salami", "Hossein SALAMI"),
+    ]
+    html = page.content.decode()
+    assert "(no user: script or SQL)" in html
+
+
+def test_history_answers_what_was_published_at_a_time(published, users):
+    version = PublishedVersion.objects.get(record_id=published.person.public_id)
+    url = admin_url(Entity, "history", published.person.pk)
+    client = client_for(users.auditor)
+    page = client.get(url, {"as_of": version.published_at.strftime("%Y-%m-%d %H:%M:%S.%f")})
+    assert page.context["as_of_version"] == version
+    assert "Hossein Salami" in page.content.decode()
+    before = client.get(url, {"as_of": "2000-01-01 00:00"})
+    assert before.context["as_of_version"] is False
+    assert "Nothing was published for this record" in before.content.decode()
+    bad = client.get(url, {"as_of": "yesterday"})
+    assert "Give a date and time" in bad.content.decode()
+
