@@ -7,6 +7,7 @@ recorded as well as admin saves. Statement-level triggers keep bulk writes cheap
 request id, url, reason, change set) is set by core.middleware for requests and by
 the services and commands for everything else.
 """
+
 import uuid
 
 import pghistory

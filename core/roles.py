@@ -9,6 +9,7 @@ Created by a migration (publishing 0003) and kept in sync after every migrate, s
 permissions of models added later reach the roles too. Every view and service
 checks these permissions on the server.
 """
+
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from core import history
 from core.ids import derived_public_id
 from core.roles import role_user
-from publishing import services as publishing
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
+from publishing import services as publishing
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Citation, Source
 from sources.text import find_quote, normalise

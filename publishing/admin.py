@@ -1,5 +1,6 @@
 """Admin for the review workflow: change sets with their diff and review buttons,
 the published log, "what was published at time T", and each record's history."""
+
 import json
 
 from django import forms
@@ -87,9 +88,7 @@ class PublishedRecordAdminMixin:
             context.update(
                 published_head=head,
                 pending_change_set=pending.change_set if pending else None,
-                trace_history_url=reverse(
-                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]
-                ),
+                trace_history_url=reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]),
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -98,9 +97,11 @@ class PublishedRecordAdminMixin:
         if obj is None or not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         key = services.record_key(obj)
-        versions = PublishedVersion.objects.filter(record_type=key[0], record_id=key[1]).select_related(
-            "approved_by", "change_set"
-        ).order_by("-seq")
+        versions = (
+            PublishedVersion.objects.filter(record_type=key[0], record_id=key[1])
+            .select_related("approved_by", "change_set")
+            .order_by("-seq")
+        )
         as_of, as_of_version, as_of_error = request.GET.get("as_of", ""), None, ""
         if as_of:
             when = parse_datetime(as_of)
@@ -127,9 +128,11 @@ class PublishedRecordAdminMixin:
 def obj_pending_item(key):
     from .models import ChangeSetItem
 
-    return ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).select_related(
-        "change_set"
-    ).first()
+    return (
+        ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
+        .select_related("change_set")
+        .first()
+    )
 
 
 def _pretty(document):
@@ -141,8 +144,16 @@ def _pretty(document):
 
 @admin.register(ChangeSet)
 class ChangeSetAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "state", "created_by", "editor_list", "record_count", "submitted_at", "approved_by",
-                    "approved_at")
+    list_display = (
+        "__str__",
+        "state",
+        "created_by",
+        "editor_list",
+        "record_count",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+    )
     list_filter = ("state",)
     search_fields = ("title", "items__record_id")
     fields = ("title",)
@@ -150,7 +161,8 @@ class ChangeSetAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .select_related("created_by", "approved_by")
             .prefetch_related("editors__user")
             .annotate(record_count=Count("items"))
@@ -234,9 +246,15 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 raise
             messages.error(request, str(exc))
             return TemplateResponse(
-                request, "admin/publishing/changeset/refused.html",
-                {**self.admin_site.each_context(request), "title": "Refused", "message": str(exc),
-                 "change_set": change_set, "opts": self.model._meta},
+                request,
+                "admin/publishing/changeset/refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Refused",
+                    "message": str(exc),
+                    "change_set": change_set,
+                    "opts": self.model._meta,
+                },
                 status=403,
             )
         return redirect("admin:publishing_changeset_change", pk)
@@ -254,13 +272,31 @@ def _record_admin_url(key):
 
 @admin.register(PublishedVersion)
 class PublishedVersionAdmin(admin.ModelAdmin):
-    list_display = ("seq", "record_type", "record_id", "version", "operation", "change_set_display", "approved_by",
-                    "published_at")
+    list_display = (
+        "seq",
+        "record_type",
+        "record_id",
+        "version",
+        "operation",
+        "change_set_display",
+        "approved_by",
+        "published_at",
+    )
     list_filter = ("record_type", "operation")
     search_fields = ("record_id",)
     list_select_related = ("approved_by", "change_set")
-    readonly_fields = ("seq", "record_type", "record_id", "version", "operation", "change_set_display",
-                       "approved_by", "published_at", "content_hash", "document_display")
+    readonly_fields = (
+        "seq",
+        "record_type",
+        "record_id",
+        "version",
+        "operation",
+        "change_set_display",
+        "approved_by",
+        "published_at",
+        "content_hash",
+        "document_display",
+    )
     fields = readonly_fields
     show_full_result_count = False  # no COUNT(*) over the whole log
 
@@ -290,10 +326,14 @@ def summarise(item):
         return format_html("<code>{}</code>", json.dumps(item, ensure_ascii=False))
     label = item.get("value") or item.get("entity") or item.get("object") or item.get("action") or ""
     details = {k: v for k, v in item.items() if k not in ("citations", "id", "value") and v not in ("", None, [])}
-    quotes = format_html_join("", "<li><q>{}</q> <small>{} {}–{}</small></li>", (
-        (c["quote"], c["source"], c["start"], c["end"]) for c in item.get("citations", [])
-    ))
+    quotes = format_html_join(
+        "",
+        "<li><q>{}</q> <small>{} {}–{}</small></li>",
+        ((c["quote"], c["source"], c["start"], c["end"]) for c in item.get("citations", [])),
+    )
     return format_html(
         "<strong>{}</strong> <code>{}</code><ul class='quotes'>{}</ul>",
-        label, json.dumps(details, ensure_ascii=False, sort_keys=True), quotes,
+        label,
+        json.dumps(details, ensure_ascii=False, sort_keys=True),
+        quotes,
     )

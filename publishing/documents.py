@@ -10,6 +10,7 @@ from the *published* documents of the actions that target it, so publishing an
 entity never leaks an unreviewed edit of an action, and publishing an action
 updates its targets' documents without touching their own unreviewed edits.
 """
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -55,9 +56,9 @@ class Rendered:
 def _citations_prefetch(path="citations"):
     return Prefetch(
         path,
-        queryset=Citation.objects.select_related("source").only(
-            "id", "start", "end", "quote", "translation", "source__public_id"
-        ).order_by("source__public_id", "start", "end"),
+        queryset=Citation.objects.select_related("source")
+        .only("id", "start", "end", "quote", "translation", "source__public_id")
+        .order_by("source__public_id", "start", "end"),
     )
 
 
@@ -103,16 +104,16 @@ def render_entities(entities, sanctions_by_entity):
 
 def _retraction(record_type, record_id, reason, **extra):
     return Rendered(
-        record_type, record_id, {"id": record_id, "type": record_type, "retracted": True, "reason": reason, **extra},
+        record_type,
+        record_id,
+        {"id": record_id, "type": record_type, "retracted": True, "reason": reason, **extra},
         retracted=True,
     )
 
 
 def _render_entity(entity, sanctions):
     if entity.merged_into_id:
-        return _retraction(
-            ENTITY, entity.public_id, "merged", merged_into=entity.merged_into.public_id
-        )
+        return _retraction(ENTITY, entity.public_id, "merged", merged_into=entity.merged_into.public_id)
     if entity.deprecated_at:
         return _retraction(ENTITY, entity.public_id, entity.deprecated_reason)
     r = Rendered(ENTITY, entity.public_id, {})
@@ -236,9 +237,7 @@ def _render_action(action):
             "short_name": action.authority.short_name,
             "country": action.authority.country,
         },
-        "programme": (
-            {"name": action.programme.name, "code": action.programme.code} if action.programme_id else None
-        ),
+        "programme": ({"name": action.programme.name, "code": action.programme.code} if action.programme_id else None),
         "kind": action.kind,
         "status": action.status,
         "announced_date": action.announced_date,

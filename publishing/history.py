@@ -5,6 +5,7 @@ of the events of the record itself, its details, its claims (and their shared cl
 rows, where deprecation lives) and their evidence links, newest first, each with
 who, when, the request id and reason, and the fields that changed.
 """
+
 from dataclasses import dataclass, field
 
 from django.apps import apps

@@ -9,6 +9,7 @@ ever read PublishedVersion; the database refuses UPDATE and DELETE on it, refuse
 INSERTs that don't come from ``services.approve`` and refuses an approval by anyone
 who edited the change set (migration 0002).
 """
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex

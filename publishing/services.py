@@ -5,6 +5,7 @@ acting user's permissions itself (the admin's buttons are a convenience, not the
 guard), runs in one transaction, and the database re-checks what matters most
 (four eyes, append-only, who may insert published rows: migration 0002).
 """
+
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
@@ -133,9 +134,11 @@ def record_edit(user, record):
     model.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
     record.refresh_from_db(fields=["revision"])
     key = record_key(record)
-    item = ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).select_related(
-        "change_set"
-    ).first()
+    item = (
+        ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
+        .select_related("change_set")
+        .first()
+    )
     if item is None:
         change_set = open_change_set(user)
         ChangeSetItem.objects.create(change_set=change_set, record_type=key[0], record_id=key[1])
@@ -175,7 +178,9 @@ def heads(keys):
 
 def _sanctions_for(entity_ids):
     heads_ = PublishedRecord.objects.filter(
-        record_type=documents.SANCTION, operation=PublishedVersion.Operation.UPSERT, target_ids__overlap=list(entity_ids)
+        record_type=documents.SANCTION,
+        operation=PublishedVersion.Operation.UPSERT,
+        target_ids__overlap=list(entity_ids),
     ).only("document")
     return documents.sanctions_section(h.document for h in heads_)
 
@@ -212,7 +217,9 @@ def review_diff(change_set):
                 "published": head,
                 "draft": draft,
                 "changes": documents.diff_documents(before, after),
-                "unchanged": head is not None and draft is not None and head.content_hash == documents.content_hash(after),
+                "unchanged": head is not None
+                and draft is not None
+                and head.content_hash == documents.content_hash(after),
             }
         )
     return rows
@@ -221,14 +228,14 @@ def review_diff(change_set):
 def pending_keys(change_set):
     return [
         (t, i)
-        for t, i in change_set.items.filter(pending=True).order_by("record_type", "record_id").values_list(
-            "record_type", "record_id"
-        )
+        for t, i in change_set.items.filter(pending=True)
+        .order_by("record_type", "record_id")
+        .values_list("record_type", "record_id")
     ]
 
 
 def current_revisions(keys, lock=False):
-    """"type:id" → revision of each record (row-locked when ``lock``)."""
+    """ "type:id" → revision of each record (row-locked when ``lock``)."""
     revisions = {}
     by_type = defaultdict(list)
     for record_type, record_id in keys:
@@ -332,12 +339,16 @@ def approve(change_set, user, shown_revisions, comment=""):
     keys = pending_keys(change_set)
     current = current_revisions(keys, lock=True)
     if {k: int(v) for k, v in (shown_revisions or {}).items()} != current:
-        changed = sorted(k for k in set(current) | set(shown_revisions or {}) if current.get(k) != (shown_revisions or {}).get(k))
+        changed = sorted(
+            k for k in set(current) | set(shown_revisions or {}) if current.get(k) != (shown_revisions or {}).get(k)
+        )
         raise StaleRecord(
             "Records changed after the diff was shown (" + ", ".join(changed) + "); reload the review page and "
             "check the changes again."
         )
-    with history.context(workflow=f"approved change set #{change_set.pk}: {comment}".rstrip(": "), change_set=change_set.pk):
+    with history.context(
+        workflow=f"approved change set #{change_set.pk}: {comment}".rstrip(": "), change_set=change_set.pk
+    ):
         publish(keys, change_set, user)
         change_set.items.filter(pending=True).update(pending=False)
         change_set.state = ChangeSet.State.PUBLISHED

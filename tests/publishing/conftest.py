@@ -47,7 +47,14 @@ def world(users):
 
     w = World()
     w.src, w.salami, w.eu, w.person, w.name, w.action, w.target, w.change_set = (
-        src, salami, eu, person, name, action, target, change_set,
+        src,
+        salami,
+        eu,
+        person,
+        name,
+        action,
+        target,
+        change_set,
     )
     return w
 

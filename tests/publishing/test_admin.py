@@ -1,4 +1,5 @@
 """The workflow as people use it in the admin: roles, review pages, history."""
+
 import json
 
 import pytest
@@ -10,8 +11,6 @@ from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import SanctionAction
 from tests.admin_helpers import admin_form_data, admin_url
-
-from .conftest import approve_now
 
 
 def client_for(user):
@@ -90,8 +89,12 @@ def test_role_matrix(world, users, role, action):
 
 
 def test_anonymous_visitors_see_nothing(world, client):
-    for url in [admin_url(Entity, "changelist"), admin_url(ChangeSet, "change", world.change_set.pk),
-                admin_url(Entity, "history", world.person.pk), admin_url(PublishedVersion, "changelist")]:
+    for url in [
+        admin_url(Entity, "changelist"),
+        admin_url(ChangeSet, "change", world.change_set.pk),
+        admin_url(Entity, "history", world.person.pk),
+        admin_url(PublishedVersion, "changelist"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
     assert decide(client, world.change_set, "submit").status_code == 302
@@ -173,7 +176,8 @@ def test_bulk_updates_and_raw_sql_show_in_a_records_history(published, users):
     assert page.status_code == 200
     updates = [row for row in page.context["rows"] if row.label == "update" and row.table == "name"]
     assert sorted(c for row in updates for c in row.changes) == [
-        ("lang", "en", "fa"), ("value", "Hossein Salami", "Hossein SALAMI"),
+        ("lang", "en", "fa"),
+        ("value", "Hossein Salami", "Hossein SALAMI"),
     ]
     html = page.content.decode()
     assert "(no user: script or SQL)" in html
@@ -191,4 +195,3 @@ def test_history_answers_what_was_published_at_a_time(published, users):
     assert "Nothing was published for this record" in before.content.decode()
     bad = client.get(url, {"as_of": "yesterday"})
     assert "Give a date and time" in bad.content.decode()
-

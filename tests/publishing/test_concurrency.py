@@ -1,4 +1,5 @@
 """Two curators saving the same record at once, in two real PostgreSQL sessions."""
+
 import threading
 
 import pytest
@@ -14,9 +15,7 @@ def wait_until_blocked(pid_holder):
     """Poll pg_stat_activity until the other session waits on a row lock (no sleeps)."""
     with connection.cursor() as cursor:
         for _ in range(100_000):
-            cursor.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid_holder["pid"]]
-            )
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid_holder["pid"]])
             row = cursor.fetchone()
             if row and row[0] == "Lock":
                 return

@@ -1,13 +1,14 @@
 """The review workflow through its services, and the rules the database enforces itself."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from entities.models import Entity, Name
-from sanctions.models import SanctionAction
 from publishing import services
 from publishing.documents import canonical_json
 from publishing.models import ChangeSet, ChangeSetEditor, PublishedRecord, PublishedVersion
+from sanctions.models import SanctionAction
 
 from .conftest import approve_now
 
@@ -33,8 +34,13 @@ def test_an_edit_is_not_public_until_a_second_person_approves(world, users):
     assert [n["value"] for n in person.document["names"]] == ["Hossein Salami"]
     # Every claim carries its citations: source id, offsets, exact quote, translation.
     assert person.document["names"][0]["citations"] == [
-        {"source": world.src.public_id, "start": world.salami.start, "end": world.salami.end,
-         "quote": "Maj. Gen. Hossein Salami", "translation": ""}
+        {
+            "source": world.src.public_id,
+            "start": world.salami.start,
+            "end": world.salami.end,
+            "quote": "Maj. Gen. Hossein Salami",
+            "translation": "",
+        }
     ]
     # The entity's sanctions section comes from the published action.
     assert person.document["sanctions"][0]["action"] == world.action.public_id
@@ -44,7 +50,8 @@ def test_an_edit_is_not_public_until_a_second_person_approves(world, users):
     world.change_set.refresh_from_db()
     assert world.change_set.state == ChangeSet.State.PUBLISHED
     assert list(world.change_set.decisions.values_list("kind", "user__username")) == [
-        ("submit", "cora"), ("approve", "rita"),
+        ("submit", "cora"),
+        ("approve", "rita"),
     ]
 
 
@@ -83,8 +90,14 @@ def test_self_approval_is_refused_by_the_database(world, users):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
         PublishedVersion.objects.create(
-            record_type="entity", record_id=world.person.public_id, version=1, operation="upsert", document={},
-            content_hash="0" * 64, change_set=world.change_set, approved_by=users.reviewer,
+            record_type="entity",
+            record_id=world.person.public_id,
+            version=1,
+            operation="upsert",
+            document={},
+            content_hash="0" * 64,
+            change_set=world.change_set,
+            approved_by=users.reviewer,
             published_at=world.change_set.created_at,
         )
     # Nor can an editor be struck off the list first.
@@ -116,8 +129,14 @@ def test_published_rows_refuse_update_and_delete(published, sql):
 def test_published_versions_are_written_only_by_approval(published, users):
     with pytest.raises(IntegrityError, match="only by approving"), transaction.atomic():
         PublishedVersion.objects.create(
-            record_type="entity", record_id="ent_forged", version=1, operation="upsert", document={},
-            content_hash="0" * 64, change_set=published.change_set, approved_by=users.reviewer2,
+            record_type="entity",
+            record_id="ent_forged",
+            version=1,
+            operation="upsert",
+            document={},
+            content_hash="0" * 64,
+            change_set=published.change_set,
+            approved_by=users.reviewer2,
             published_at=published.change_set.created_at,
         )
 
@@ -192,7 +211,9 @@ def test_deprecating_a_published_record_appends_a_tombstone(published, users):
     tombstone = PublishedVersion.objects.filter(record_id=published.action.public_id).last()
     assert tombstone.operation == "retract" and tombstone.version == 2
     assert tombstone.document == {
-        "id": published.action.public_id, "type": "sanction", "retracted": True,
+        "id": published.action.public_id,
+        "type": "sanction",
+        "retracted": True,
         "reason": "Misread: the EU only proposed it.",
     }
     # Its target no longer shows the sanction.
@@ -249,7 +270,9 @@ def test_the_seed_corpus_is_published_through_review(db):
     call_command("load_seed_corpus", verbosity=0)
     change_set = ChangeSet.objects.get()
     assert (change_set.created_by.username, change_set.submitted_by.username, change_set.approved_by.username) == (
-        "curator", "curator", "reviewer",
+        "curator",
+        "curator",
+        "reviewer",
     )
     assert change_set.state == ChangeSet.State.PUBLISHED
     published = PublishedRecord.objects.values_list("record_type", "operation")
