@@ -195,3 +195,21 @@ def test_history_answers_what_was_published_at_a_time(published, users):
     assert "Nothing was published for this record" in before.content.decode()
     bad = client.get(url, {"as_of": "yesterday"})
     assert "Give a date and time" in bad.content.decode()
+
+
+def test_an_admin_save_is_recorded_with_its_user_and_request_id(published, users):
+    client = client_for(users.curator)
+    page = client.get(admin_url(Entity, "change", published.person.pk))
+    data = admin_form_data(page)
+    data["notes"] = "Checked the spelling."
+    response = client.post(
+        admin_url(Entity, "change", published.person.pk), data, headers={"X-Request-ID": "req-0123456789"}
+    )
+    assert response["X-Request-ID"] == "req-0123456789"
+    rows = client.get(admin_url(Entity, "history", published.person.pk)).context["rows"]
+    notes = next(row for row in rows if ("notes", "", "Checked the spelling.") in row.changes)
+    assert notes.user == users.curator
+    assert notes.context["request_id"] == "req-0123456789"
+    # An id that isn't a plausible token is replaced, not logged.
+    odd = client.get(admin_url(Entity, "changelist"), headers={"X-Request-ID": "<script>"})
+    assert odd["X-Request-ID"] != "<script>" and len(odd["X-Request-ID"]) == 32
