@@ -200,8 +200,9 @@ class ChangeSetAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, change_set):
             raise PermissionDenied
         rows = services.review_diff(change_set)
+        urls = _record_admin_urls([row["key"] for row in rows])
         for row in rows:
-            row["admin_url"] = _record_admin_url(row["key"])
+            row["admin_url"] = urls.get(row["key"], "")
             for change in row["changes"]:
                 change["before_html"], change["after_html"] = summarise(change["before"]), summarise(change["after"])
         keys = [row["key"] for row in rows]
@@ -260,11 +261,15 @@ class ChangeSetAdmin(admin.ModelAdmin):
         return redirect("admin:publishing_changeset_change", pk)
 
 
-def _record_admin_url(key):
-    name = "admin:entities_entity_change" if key[0] == RecordType.ENTITY else "admin:sanctions_sanctionaction_change"
-    model = services.RECORD_MODELS[key[0]]
-    pk = model.objects.filter(public_id=key[1]).values_list("pk", flat=True).first()
-    return reverse(name, args=[pk]) if pk else ""
+def _record_admin_urls(keys):
+    """(type, id) → the record's admin page, one query per record type."""
+    urls = {}
+    for record_type, model in services.RECORD_MODELS.items():
+        ids = [rid for rtype, rid in keys if rtype == record_type]
+        opts = model._meta
+        for public_id, pk in model.objects.filter(public_id__in=ids).values_list("public_id", "pk"):
+            urls[(record_type, public_id)] = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+    return urls
 
 
 # ------------------------------------------------------------------ published model

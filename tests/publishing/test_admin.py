@@ -213,3 +213,24 @@ def test_an_admin_save_is_recorded_with_its_user_and_request_id(published, users
     # An id that isn't a plausible token is replaced, not logged.
     odd = client.get(admin_url(Entity, "changelist"), headers={"X-Request-ID": "<script>"})
     assert odd["X-Request-ID"] != "<script>" and len(odd["X-Request-ID"]) == 32
+
+
+def test_the_review_page_costs_the_same_queries_for_one_record_or_many(world, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users.reviewer)
+    services.submit(world.change_set, users.curator)
+    url = admin_url(ChangeSet, "change", world.change_set.pk)
+    with CaptureQueriesContext(connection) as two_records:
+        client.get(url)
+    services.reject(world.change_set, users.reviewer, "Add the others.")
+    for i in range(5):
+        extra = Entity.objects.create(kind=Entity.Kind.PERSON)
+        extra.citations.add(world.salami)
+        Name.objects.create(entity=extra, value=f"Person {i}", type=Name.Type.PRIMARY).citations.add(world.salami)
+        services.record_edit(users.curator, extra)
+    services.submit(world.change_set, users.curator)
+    with CaptureQueriesContext(connection) as seven_records:
+        client.get(url)
+    assert len(seven_records) == len(two_records)
