@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import services
 from .history import record_history
-from .models import ChangeSet, PublishedVersion, RecordType
+from .models import ChangeSet, PublishedVersion
 
 
 def change_set_link(change_set):
