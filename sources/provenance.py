@@ -122,7 +122,7 @@ def load_claims(pairs):
 # ----------------------------------------------------------------- a source's citations
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity: segments() keys pieces by it
 class CitationView:
     citation: Citation
     claims: list = field(default_factory=list)  # ClaimInfo
@@ -199,14 +199,14 @@ class QuoteInContext:
     @property
     def sentence(self):
         text, c = self.source.text, self.citation
-        lo, hi = textlib.sentence_bounds(text, c.start, c.end)
+        s = textlib.sentence_bounds(text, c.start, c.end)
         return format_html(
             "{}{}<mark>{}</mark>{}{}",
-            "…" if lo > 0 and text[lo - 1] != "\n" else "",
-            text[lo:c.start],
+            "…" if s.cut_before else "",
+            text[s.lo:c.start],
             c.quote,
-            text[c.end:hi],
-            "…" if hi < len(text) and text[hi] != "\n" else "",
+            text[c.end:s.hi],
+            "…" if s.cut_after else "",
         )
 
 

@@ -7,9 +7,10 @@ A cascade, each step stricter about ambiguity than the one before:
 3. context: the quote occurs several times, and the prefix/suffix (W3C TextQuoteSelector
    context) single out one occurrence clearly.
 
-Every accepted placement also needs its surroundings to still resemble the old ones
-(CONTEXT_MIN), so a short quote ("Kirby") is not moved into an unrelated sentence just
-because the word occurs there. A quote whose words changed is never placed
+A short quote ("Kirby") is only placed where its surroundings still resemble the old
+ones (CONTEXT_MIN), so it is not moved into an unrelated sentence just because the word
+occurs there; a long quote (LONG_QUOTE code points or more) found exactly once, or at
+its old position, is evidence enough on its own. A quote whose words changed is never placed
 automatically: the claim would then be backed by words the curator never read. Such
 citations, and any the cascade can't place with confidence, come back with a reason and
 the candidate spans for a curator to decide.
@@ -22,6 +23,7 @@ from .text import CONTEXT
 CONTEXT_MIN = 0.5  # mean prefix/suffix similarity below which surroundings "changed"
 CONTEXT_CLEAR = 0.75  # a winner among several occurrences must score at least this...
 CONTEXT_MARGIN = 0.15  # ...and beat the runner-up by this much
+LONG_QUOTE = 24  # code points: a unique exact match of this length can't be chance
 MAX_CANDIDATES = 10
 ANCHOR = 12  # characters of prefix/suffix used to find where a changed quote went
 
@@ -83,9 +85,10 @@ def _changed_quote_candidates(quote, prefix, suffix, text):
 
 def place(quote, prefix, suffix, start, end, text):
     """Placement of the citation (quote at start–end with prefix/suffix) in `text`."""
+    long_quote = len(quote) >= LONG_QUOTE
     if text[start:end] == quote:
         score = context_score(prefix, suffix, text, start, end)
-        if score >= CONTEXT_MIN:
+        if score >= CONTEXT_MIN or long_quote:
             return Placement("same_position", start, end, score)
     scored = sorted(
         (_candidate(text, at, at + len(quote), context_score(prefix, suffix, text, at, at + len(quote)))
@@ -104,7 +107,7 @@ def place(quote, prefix, suffix, start, end, text):
         return Placement(problem="not_found", detail="Neither the quote nor its surroundings occur in the corrected text.")
     best = scored[0]
     if len(scored) == 1:
-        if best["score"] >= CONTEXT_MIN:
+        if best["score"] >= CONTEXT_MIN or long_quote:
             return Placement("unique_quote", best["start"], best["end"], best["score"])
         return Placement(
             problem="context_changed",

@@ -6,6 +6,7 @@ the database check one rule.
 """
 import unicodedata
 from itertools import pairwise
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 
@@ -154,12 +155,20 @@ def _ended_before(text, i):
     return i >= 0 and _ends_sentence(text, i)
 
 
+class Sentence(NamedTuple):
+    lo: int
+    hi: int
+    cut_before: bool  # the sentence goes on before lo (the limit stopped the search)
+    cut_after: bool
+
+
 def sentence_bounds(text, start, end, limit=240):
-    """(lo, hi) of the sentence(s) containing text[start:end], at most `limit` code
-    points either side of the quote; a paragraph break always ends a sentence."""
+    """The sentence(s) containing text[start:end], at most `limit` code points either
+    side of the quote; a line break always ends a sentence."""
     lo, floor = start, max(0, start - limit)
     while lo > floor and text[lo - 1] != "\n" and not (text[lo - 1].isspace() and _ended_before(text, lo - 2)):
         lo -= 1
+    cut_before = lo == floor > 0
     while lo < start and text[lo].isspace():
         lo += 1
     hi, ceiling = end, min(len(text), end + limit)
@@ -168,6 +177,7 @@ def sentence_bounds(text, start, end, limit=240):
             hi += 1
             if _ends_sentence(text, hi - 1):
                 break
+    cut_after = hi == ceiling < len(text) and not _ends_sentence(text, hi - 1)
     while hi < len(text) and text[hi] in _CLOSING:
         hi += 1
-    return lo, hi
+    return Sentence(lo, hi, cut_before, cut_after)

@@ -1,1 +1,33 @@
 """Shared fixtures; pytest-django provides db, client, admin_client, admin_user."""
+import pytest
+from django.contrib.auth.models import Group
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """A staff user in one of the roles (curator, reviewer, auditor), or in none."""
+
+    def make(role=None, username=None, **kwargs):
+        kwargs.setdefault("is_staff", True)
+        user = django_user_model.objects.create_user(username or role or "someone", password="pw", **kwargs)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def curator(make_user):
+    return make_user("curator")
+
+
+@pytest.fixture
+def role_client(client, make_user):
+    """role_client("auditor"): the test client logged in as a user of that role."""
+
+    def login(role=None, **kwargs):
+        client.force_login(make_user(role, **kwargs))
+        return client
+
+    return login

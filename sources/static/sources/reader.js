@@ -69,7 +69,7 @@
       if (claim.admin_url) links.push(el("a", { href: claim.admin_url, text: "edit" }));
       if (claim.trace_url) links.push(el("a", { href: claim.trace_url, text: "trace" }));
       var parts = [el("span", { className: claim.deprecated ? "deprecated" : "", text: claim.type + ": " + claim.label })];
-      links.forEach(function (a) { parts.push(" "); parts.push(a); });
+      links.forEach(function (a) { parts.push(" · "); parts.push(a); });
       return el("li", { "data-kind": claim.kind }, parts);
     }
 

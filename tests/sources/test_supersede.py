@@ -1,0 +1,152 @@
+"""Corrected sources: a new source supersedes the old, citations are re-anchored or
+flagged for a curator, never moved silently; the old source stays readable."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from corpus.loader import DATA_DIR
+from entities.models import Entity, Name
+from sources import services
+from sources.models import Citation, Evidence, ReanchorProblem, Source
+from tests.factories import citation, person, source
+
+pytestmark = pytest.mark.django_db
+
+OLD = (
+    "Der Kreml forderte Drohnen aus dem Iran. "
+    "Kirby sagte am Freitag, Schoigu habe Teheran besucht. "
+    "Später warnte Kirby vor neuen Lieferungen."
+)
+NEW = "Washington (AP) — " + OLD.replace("Schoigu", "Shoigu")
+
+
+@pytest.fixture
+def cited(curator):
+    """An article citing a person twice (the second "Kirby" too) and a misspelt name."""
+    src = source(text=OLD, title="Kreml", publisher="AP", url="https://example.org/a", published="2023-06")
+    kirby = person("John Kirby", cite=citation(src, "Kirby"))
+    kirby.citations.add(citation(src, "Kirby", nth=2))
+    shoigu = person("Sergei Shoigu", cite=citation(src, "Schoigu"))
+    return src, kirby, shoigu
+
+
+def test_the_corrected_text_becomes_a_new_source_superseding_the_old(cited, curator):
+    old, kirby, shoigu = cited
+    result = services.supersede(old, NEW, curator, note="Dateline added; Shoigu spelt as in English.")
+    new = result.source
+    assert new.supersedes == old and new.text == NEW and new.created_by == curator
+    assert (new.title, new.publisher, new.url, new.published, new.language) == ("Kreml", "AP", old.url, "2023-06", "de")
+    assert new.correction_note.startswith("Dateline added")
+    old.refresh_from_db()
+    assert old.is_superseded and old.text == OLD and old.citations.count() == 3  # nothing deleted or changed
+
+
+def test_citations_placed_with_confidence_back_the_same_claims_in_the_new_text(cited, curator):
+    old, kirby, shoigu = cited
+    result = services.supersede(old, NEW, curator)
+    assert dict(result.placed) == {"context": 2}  # "Kirby" twice, told apart by its surroundings
+    moved = list(result.source.citations.order_by("start"))
+    assert [(c.quote, NEW[c.start:c.end]) for c in moved] == [("Kirby", "Kirby"), ("Kirby", "Kirby")]
+    assert [c.reanchored_from.start for c in moved] == [c.start for c in old.citations.filter(quote="Kirby")]
+    assert all(c.created_by == curator for c in moved)
+    # the entity claim and its name claim are now backed by both sources
+    entity_citations = set(kirby.citations.values_list("source_id", flat=True))
+    assert entity_citations == {old.pk, result.source.pk}
+    assert Evidence.objects.filter(citation__in=moved).count() == 3  # entity twice, name once
+    assert Evidence.objects.filter(citation__in=moved, created_by=curator).count() == 3
+
+
+def test_a_citation_whose_words_changed_is_flagged_not_moved(cited, curator):
+    old, kirby, shoigu = cited
+    result = services.supersede(old, NEW, curator)
+    [problem] = result.problems
+    assert problem.citation.quote == "Schoigu" and problem.source == result.source
+    assert problem.reason == ReanchorProblem.Reason.QUOTE_CHANGED and problem.is_open
+    assert problem.candidates[0]["quote"] == "Shoigu"
+    # Shoigu's claims keep their one old citation until a curator decides
+    assert list(shoigu.citations.values_list("quote", flat=True)) == ["Schoigu"]
+    assert "2 citation(s) re-anchored (2 context); 1 need a curator." == result.summary
+
+
+def test_a_curator_places_a_flagged_citation_and_the_claims_follow(cited, curator):
+    old, kirby, shoigu = cited
+    problem = services.supersede(old, NEW, curator).problems[0]
+    candidate = problem.candidates[0]
+    placed = services.place_problem(problem, candidate["start"], candidate["end"], curator, note="Same person.")
+    assert placed.quote == "Shoigu" and placed.reanchored_from == problem.citation
+    problem.refresh_from_db()
+    assert (problem.resolution, problem.resolved_citation, problem.resolved_by) == ("placed", placed, curator)
+    name = Name.objects.get(value="Sergei Shoigu")
+    assert set(name.citations.values_list("quote", flat=True)) == {"Schoigu", "Shoigu"}
+    with pytest.raises(ValidationError, match="already resolved"):
+        services.drop_problem(problem, curator, "again")
+
+
+def test_a_curator_can_say_the_corrected_text_has_no_counterpart_but_must_say_why(cited, curator):
+    old, kirby, shoigu = cited
+    problem = services.supersede(old, NEW, curator).problems[0]
+    with pytest.raises(ValidationError, match="Say why"):
+        services.drop_problem(problem, curator, "  ")
+    services.drop_problem(problem, curator, "The corrected article no longer names him.")
+    problem.refresh_from_db()
+    assert problem.resolution == "dropped" and problem.resolved_citation is None
+
+
+def test_a_source_is_superseded_at_most_once(cited, curator):
+    old = cited[0]
+    services.supersede(old, OLD + " Nachtrag.", curator)
+    with pytest.raises(ValidationError, match="has been superseded by"):
+        services.supersede(old, OLD + " Anderer Nachtrag.", curator)
+    assert Source.objects.filter(supersedes=old).count() == 1
+
+
+def test_a_corrected_source_with_open_problems_is_not_corrected_again(cited, curator):
+    new = services.supersede(cited[0], NEW, curator).source
+    with pytest.raises(ValidationError, match="still waiting for a curator"):
+        services.supersede(new, NEW + " Nachtrag.", curator)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [(OLD, "identical"), ("   ", "empty"), ("Text mit \x00 NUL", "NUL"), (OLD.replace("\n", "\r\n"), "identical")],
+)
+def test_a_correction_that_corrects_nothing_or_is_malformed_is_refused(cited, curator, text, message):
+    with pytest.raises(ValidationError, match=message):
+        services.supersede(cited[0], text, curator)
+    assert Source.objects.count() == 1
+
+
+def test_superseding_is_all_or_nothing(cited, curator, monkeypatch):
+    from sources import reanchor
+
+    real_place, calls = reanchor.place, []
+
+    def fail_on_third(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_place(*args)
+
+    monkeypatch.setattr(reanchor, "place", fail_on_third)
+    with pytest.raises(RuntimeError):
+        services.supersede(cited[0], NEW, curator)
+    assert Source.objects.count() == 1
+    assert Citation.objects.count() == 3 and not ReanchorProblem.objects.exists()
+
+
+def test_a_sample_correction_of_the_german_seed_article(curator):
+    """The figures the README quotes: a dateline added, a name corrected, a paragraph cut."""
+    call_command("load_seed_corpus", verbosity=0)
+    old = Source.objects.get(text=(DATA_DIR / "articles" / "003_76d57bdb099d0756.txt").read_text())
+    paragraphs = old.text.split("\n\n")
+    dropped = paragraphs.pop(3)  # "Der Geheimdienst bestätigt ... Alabuga und dem Iran. ..."
+    corrected = "WASHINGTON (dpa) – " + "\n\n".join(paragraphs).replace("Kirby", "John Kirby", 1)
+    assert old.citations.count() == 18
+    result = services.supersede(old, corrected, curator, note="Dateline, full name, a paragraph removed.")
+    # everything outside the removed paragraph finds its place; its two quotes are flagged
+    assert dict(result.placed) == {"unique_quote": 16}
+    assert [p.reason for p in result.problems] == ["not_found", "not_found"]
+    assert all(p.citation.quote in dropped for p in result.problems)
+    assert all(result.source.text[c.start:c.end] == c.quote for c in result.source.citations.all())
+    alabuga = Entity.objects.get(names__value="Alabuga Special Economic Zone")
+    assert alabuga.citations.filter(source=result.source).exists()
