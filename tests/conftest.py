@@ -5,11 +5,15 @@ from django.contrib.auth.models import Group
 
 @pytest.fixture
 def make_user(db, django_user_model):
-    """A staff user in one of the roles (curator, reviewer, auditor), or in none."""
+    """A staff user in one of the roles (curator, reviewer, auditor), or in none; the
+    same username gives the same user."""
 
     def make(role=None, username=None, **kwargs):
         kwargs.setdefault("is_staff", True)
-        user = django_user_model.objects.create_user(username or role or "someone", password="pw", **kwargs)
+        username = username or role or "someone"
+        user = django_user_model.objects.filter(username=username).first()
+        if user is None:
+            user = django_user_model.objects.create_user(username, password="pw", **kwargs)
         if role:
             user.groups.add(Group.objects.get(name=role))
         return user
