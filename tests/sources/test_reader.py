@@ -76,7 +76,7 @@ def test_the_reader_shows_the_text_with_every_citation_highlighted(role_client):
     data = cited_article(people=2)
     response = role_client("curator").get(read_url(data.source))
     html = response.content.decode()
-    article = re.search(r'<div id="article"[^>]*>(.*?)</div>', html, re.S).group(1)
+    article = re.search(r'<div id="article"[^>]*>(.*?)</div>', html, re.DOTALL).group(1)
     # the article element holds the text and nothing else: its text is the source text
     assert re.sub(r"<[^>]+>", "", article) == data.source.text
     # "Minister Anna0 Berg (...) heads the Agency0" contains "Anna0 Berg": the nested piece
@@ -93,7 +93,7 @@ def test_each_highlight_lists_the_claims_it_backs_with_links(role_client):
     data = cited_article(people=1)
     response = role_client("curator").get(read_url(data.source))
     citations = json.loads(re.search(r'<script id="citation-data" type="application/json">(.*?)</script>',
-                                     response.content.decode(), re.S).group(1))
+                                     response.content.decode(), re.DOTALL).group(1))
     froze = data.source.citations.get(quote="froze the assets")
     [claim] = citations[str(froze.pk)]["claims"]
     assert claim["type"] == "sanction target" and claim["kind"] == "target"
@@ -141,7 +141,7 @@ def test_article_text_and_names_are_escaped(role_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     # the claim data for the popover is JSON inside a script element: < and > escaped too
-    data = re.search(r'<script id="citation-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    data = re.search(r'<script id="citation-data" type="application/json">(.*?)</script>', html, re.DOTALL).group(1)
     assert "<" not in data
     assert [c["quote"] for c in json.loads(data).values()] == [evil]
 

@@ -31,7 +31,7 @@ def cited(curator):
 
 
 def test_the_corrected_text_becomes_a_new_source_superseding_the_old(cited, curator):
-    old, kirby, shoigu = cited
+    old = cited[0]
     result = services.supersede(old, NEW, curator, note="Dateline added; Shoigu spelt as in English.")
     new = result.source
     assert new.supersedes == old and new.text == NEW and new.created_by == curator
@@ -42,7 +42,7 @@ def test_the_corrected_text_becomes_a_new_source_superseding_the_old(cited, cura
 
 
 def test_citations_placed_with_confidence_back_the_same_claims_in_the_new_text(cited, curator):
-    old, kirby, shoigu = cited
+    old, kirby, _ = cited
     result = services.supersede(old, NEW, curator)
     assert dict(result.placed) == {"context": 2}  # "Kirby" twice, told apart by its surroundings
     moved = list(result.source.citations.order_by("start"))
@@ -57,7 +57,7 @@ def test_citations_placed_with_confidence_back_the_same_claims_in_the_new_text(c
 
 
 def test_a_citation_whose_words_changed_is_flagged_not_moved(cited, curator):
-    old, kirby, shoigu = cited
+    old, _, shoigu = cited
     result = services.supersede(old, NEW, curator)
     [problem] = result.problems
     assert problem.citation.quote == "Schoigu" and problem.source == result.source
@@ -69,8 +69,7 @@ def test_a_citation_whose_words_changed_is_flagged_not_moved(cited, curator):
 
 
 def test_a_curator_places_a_flagged_citation_and_the_claims_follow(cited, curator):
-    old, kirby, shoigu = cited
-    problem = services.supersede(old, NEW, curator).problems[0]
+    problem = services.supersede(cited[0], NEW, curator).problems[0]
     candidate = problem.candidates[0]
     placed = services.place_problem(problem, candidate["start"], candidate["end"], curator, note="Same person.")
     assert placed.quote == "Shoigu" and placed.reanchored_from == problem.citation
@@ -83,8 +82,7 @@ def test_a_curator_places_a_flagged_citation_and_the_claims_follow(cited, curato
 
 
 def test_a_curator_can_say_the_corrected_text_has_no_counterpart_but_must_say_why(cited, curator):
-    old, kirby, shoigu = cited
-    problem = services.supersede(old, NEW, curator).problems[0]
+    problem = services.supersede(cited[0], NEW, curator).problems[0]
     with pytest.raises(ValidationError, match="Say why"):
         services.drop_problem(problem, curator, "  ")
     services.drop_problem(problem, curator, "The corrected article no longer names him.")
