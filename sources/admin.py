@@ -555,6 +555,8 @@ class ResolveProblemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "resolution_note" not in self.fields:  # a resolved problem: shown read-only
+            return
         candidates = self.instance.candidates or []
         self.fields["decision"].choices = [
             *[

@@ -3,6 +3,7 @@ flagged for a curator, never moved silently; the old source stays readable."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from corpus.loader import DATA_DIR
 from entities.models import Entity, Name
@@ -148,3 +149,78 @@ def test_a_sample_correction_of_the_german_seed_article(curator):
     assert all(result.source.text[c.start:c.end] == c.quote for c in result.source.citations.all())
     alabuga = Entity.objects.get(names__value="Alabuga Special Economic Zone")
     assert alabuga.citations.filter(source=result.source).exists()
+
+
+# ------------------------------------------------------------------------- the admin
+
+
+def _supersede_url(src):
+    return reverse("admin:sources_source_supersede", args=[src.pk])
+
+
+def test_a_curator_supersedes_a_source_from_its_admin_page(role_client, cited):
+    old = cited[0]
+    client = role_client("curator")
+    page = client.get(_supersede_url(old))
+    assert page.status_code == 200 and page.context["form"].initial["text"] == OLD
+    response = client.post(_supersede_url(old), {"text": NEW.replace("\n", "\r\n"), "note": "Dateline."}, follow=True)
+    new = Source.objects.get(supersedes=old)
+    assert response.redirect_chain[-1][0] == reverse("admin:sources_source_change", args=[new.pk])
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("2 citation(s) re-anchored (2 context); 1 need a curator." in m for m in messages)
+    assert any("Place or dismiss the 1 flagged citation(s)" in m for m in messages)
+    # the old source's page now says it is superseded and offers no second correction
+    html = client.get(reverse("admin:sources_source_change", args=[old.pk])).content.decode()
+    assert f"superseded by {new.public_id}" in html and _supersede_url(old) not in html
+
+
+def test_the_supersede_form_shows_field_errors(role_client, cited):
+    client = role_client("curator")
+    response = client.post(_supersede_url(cited[0]), {"text": NEW, "note": ""})
+    assert list(response.context["form"].errors) == ["note"]
+    response = client.post(_supersede_url(cited[0]), {"text": OLD, "note": "Nothing, really."})
+    assert "identical" in " ".join(response.context["form"].errors["text"])
+    assert Source.objects.count() == 1
+
+
+def test_only_curators_may_supersede(role_client, cited):
+    for role in ("reviewer", "auditor"):
+        assert role_client(role).post(_supersede_url(cited[0]), {"text": NEW, "note": "x"}).status_code == 403
+    assert Source.objects.count() == 1
+
+
+def test_flagged_citations_are_listed_for_curators_and_resolved_in_the_admin(role_client, cited, curator):
+    result = services.supersede(cited[0], NEW, curator)
+    client = role_client("curator")
+    changelist = reverse("admin:sources_reanchorproblem_changelist")
+    listed = client.get(changelist, {"status": "open"}).context["cl"].result_list
+    assert [p.citation.quote for p in listed] == ["Schoigu"]
+    flagged = client.get(reverse("admin:sources_citation_changelist"), {"reanchoring": "open"})
+    assert [c.quote for c in flagged.context["cl"].result_list] == ["Schoigu"]
+
+    problem = result.problems[0]
+    url = reverse("admin:sources_reanchorproblem_change", args=[problem.pk])
+    page = client.get(url)
+    assert "“Shoigu” at" in page.content.decode()  # the candidate, offered first
+    # offsets outside the corrected text are a field error, nothing placed
+    bad = client.post(url, {"decision": "offsets", "start": "5", "end": "5000", "resolution_note": ""})
+    assert "start" in bad.context["adminform"].form.errors
+    response = client.post(url, {"decision": "0", "start": "", "end": "", "resolution_note": "Same man."})
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.resolution == "placed" and problem.resolved_citation.quote == "Shoigu"
+    assert not client.get(changelist, {"status": "open"}).context["cl"].result_list
+    # a resolved problem is read-only
+    html = client.get(url).content.decode()
+    assert 'name="decision"' not in html and "Same man." in html
+
+
+def test_dismissing_a_flagged_citation_in_the_admin_needs_a_note(role_client, cited, curator):
+    problem = services.supersede(cited[0], NEW, curator).problems[0]
+    url = reverse("admin:sources_reanchorproblem_change", args=[problem.pk])
+    client = role_client("curator")
+    response = client.post(url, {"decision": "drop", "resolution_note": ""})
+    assert "resolution_note" in response.context["adminform"].form.errors
+    assert client.post(url, {"decision": "drop", "resolution_note": "Name removed."}).status_code == 302
+    problem.refresh_from_db()
+    assert problem.resolution == "dropped"
