@@ -224,3 +224,17 @@ def test_dismissing_a_flagged_citation_in_the_admin_needs_a_note(role_client, ci
     assert client.post(url, {"decision": "drop", "resolution_note": "Name removed."}).status_code == 302
     problem.refresh_from_db()
     assert problem.resolution == "dropped"
+
+
+def test_a_superseded_source_is_read_only_in_the_reader_and_the_citation_form(role_client, cited, curator):
+    old = cited[0]
+    new = services.supersede(old, NEW, curator).source
+    client = role_client("curator")
+    html = client.get(reverse("admin:sources_source_read", args=[old.pk])).content.decode()
+    assert 'id="cite-panel"' not in html
+    assert "This source has been superseded by" in html
+    assert reverse("admin:sources_source_read", args=[new.pk]) in html
+    add = reverse("admin:sources_citation_add")
+    response = client.post(add, {"source": old.pk, "start": 0, "end": 9, "translation": "", "metadata_field": ""})
+    assert "cite the corrected text instead" in " ".join(response.context["adminform"].form.errors["source"])
+    assert not Citation.objects.filter(source=old, start=0).exists()
