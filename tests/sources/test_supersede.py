@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from corpus.loader import DATA_DIR
 from entities.models import Entity, Name
 from sources import services
 from sources.models import Citation, Evidence, ReanchorProblem, Source
@@ -133,22 +132,29 @@ def test_superseding_is_all_or_nothing(cited, curator, monkeypatch):
     assert Citation.objects.count() == 3 and not ReanchorProblem.objects.exists()
 
 
-def test_a_sample_correction_of_the_german_seed_article(curator):
-    """The figures the README quotes: a dateline added, a name corrected, a paragraph cut."""
+def _sample_correction(text):
+    """A dateline added, three ", " doubled, the fourth paragraph removed."""
+    lines = text.split("\n")
+    fourth = [i for i, line in enumerate(lines) if line.strip()][3]
+    removed, lines[fourth] = lines[fourth], ""
+    return "CORRECTED — " + "\n".join(lines).replace(", ", ",  ", 3), removed
+
+
+def test_a_sample_correction_of_every_seed_article(curator):
+    """The figures the README quotes."""
     call_command("load_seed_corpus", verbosity=0)
-    old = Source.objects.get(text=(DATA_DIR / "articles" / "003_76d57bdb099d0756.txt").read_text())
-    paragraphs = old.text.split("\n\n")
-    dropped = paragraphs.pop(3)  # "Der Geheimdienst bestätigt ... Alabuga und dem Iran. ..."
-    corrected = "WASHINGTON (dpa) – " + "\n\n".join(paragraphs).replace("Kirby", "John Kirby", 1)
-    assert old.citations.count() == 18
-    result = services.supersede(old, corrected, curator, note="Dateline, full name, a paragraph removed.")
-    # everything outside the removed paragraph finds its place; its two quotes are flagged
-    assert dict(result.placed) == {"unique_quote": 16}
-    assert [p.reason for p in result.problems] == ["not_found", "not_found"]
-    assert all(p.citation.quote in dropped for p in result.problems)
-    assert all(result.source.text[c.start:c.end] == c.quote for c in result.source.citations.all())
+    placed = flagged = 0
+    for old in Source.objects.order_by("pk"):
+        corrected, removed = _sample_correction(old.text)
+        result = services.supersede(old, corrected, curator, note="Sample correction.")
+        placed += sum(result.placed.values())
+        flagged += len(result.problems)
+        # only quotes from the removed paragraph need a curator
+        assert all(p.citation.quote in removed for p in result.problems), [p.citation.quote for p in result.problems]
+        assert all(result.source.text[c.start:c.end] == c.quote for c in result.source.citations.all())
+    assert (placed, flagged) == (128, 10)
     alabuga = Entity.objects.get(names__value="Alabuga Special Economic Zone")
-    assert alabuga.citations.filter(source=result.source).exists()
+    assert alabuga.citations.filter(source__supersedes__isnull=False).exists()
 
 
 # ------------------------------------------------------------------------- the admin
