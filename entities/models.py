@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.fields import CountryField, EnumField, LanguageField, PartialDateField, country_list
 from core.history import tracked
@@ -48,6 +49,49 @@ class Entity(Claim):
 
     def __str__(self):
         return f"{self.caption} ({self.public_id})"
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().prefetch_related("names")
+
+    def get_trace_url(self):
+        return reverse("trace:entity", args=[self.public_id])
+
+    @classmethod
+    def trace_queryset(cls):
+        """What the entity's trace page shows besides its claims: details, merge pointer."""
+        return cls.display_queryset().select_related("person", "organisation__parent", "merged_into").prefetch_related(
+            "organisation__parent__names", "merged_into__names"
+        )
+
+    def trace_sections(self):
+        """(heading, claims) on the entity's trace page: every claim about it, one query
+        (with its prefetches) per section. Person and organisation details are no claims
+        of their own: the entity claim's citations back them."""
+        targets = self.sanction_targets.model.display_queryset()  # sanctions imports entities, not back
+        return [
+            ("The entity", [self]),
+            ("Names", list(Name.display_queryset().filter(entity=self))),
+            ("Identifiers", list(Identifier.display_queryset().filter(entity=self))),
+            ("Relationships", list(Relationship.display_queryset().filter(Q(subject=self) | Q(object=self)))),
+            ("Sanctions", list(targets.filter(entity=self).order_by("action_id"))),
+        ]
+
+    @classmethod
+    def with_claims(cls):
+        """Entities with the claims claims() lists, prefetched."""
+        return cls._default_manager.prefetch_related(
+            "names", "identifiers", "relationships__object__names", "sanction_targets__action__authority"
+        )
+
+    @classmethod
+    def search(cls, q):
+        """Entities a curator means by q (a name or a public id), with their claims."""
+        return cls.with_claims().filter(Q(names__value__icontains=q) | Q(public_id__iexact=q)).distinct()
+
+    def claims(self):
+        """The entity and every claim about it that a quote can back, as a curator picks them."""
+        return [self, *self.names.all(), *self.identifiers.all(), *self.relationships.all(), *self.sanction_targets.all()]
 
     def clean(self):
         if self.merged_into_id and self.merged_into_id == self.pk:
@@ -155,6 +199,13 @@ class Name(Claim):
     def __str__(self):
         return self.value
 
+    def owner_record(self):
+        return self.entity
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("entity").prefetch_related("entity__names")
+
     def clean(self):
         self.value = normalise(" ".join((self.value or "").split()))
         if not self.value:
@@ -193,6 +244,13 @@ class Identifier(Claim):
     def __str__(self):
         return f"{self.get_scheme_display()} {self.value}"
 
+    def owner_record(self):
+        return self.entity
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("entity").prefetch_related("entity__names")
+
 
 @tracked()
 class Relationship(Claim):
@@ -226,6 +284,15 @@ class Relationship(Claim):
 
     def __str__(self):
         return f"{self.subject.caption} — {self.get_kind_display()} — {self.object.caption}"
+
+    def owner_record(self):
+        return self.subject
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("subject", "object").prefetch_related(
+            "subject__names", "object__names"
+        )
 
     def clean(self):
         if self.subject_id and self.subject_id == self.object_id:

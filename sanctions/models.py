@@ -1,6 +1,7 @@
 """Sanction actions as events: who acted, under which programme, on whom, with what."""
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from core.fields import CountryField, EnumArrayField, EnumField, PartialDateField
 from core.history import tracked
@@ -91,6 +92,43 @@ class SanctionAction(Claim):
     def __str__(self):
         return f"{self.authority}: {self.get_kind_display()} ({self.get_status_display()}) {self.public_id}"
 
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("authority")
+
+    def get_trace_url(self):
+        return reverse("trace:action", args=[self.public_id])
+
+    @classmethod
+    def trace_queryset(cls):
+        return cls.display_queryset().select_related("programme")
+
+    def trace_sections(self):
+        """(heading, claims) on the action's trace page."""
+        return [
+            ("The sanction action", [self]),
+            ("Targets", list(SanctionTarget.display_queryset().filter(action=self))),
+        ]
+
+    @classmethod
+    def with_claims(cls):
+        """Actions with the claims claims() lists, prefetched."""
+        return cls._default_manager.select_related("authority").prefetch_related("targets__entity__names")
+
+    @classmethod
+    def search(cls, q):
+        """Actions a curator means by q (words of the summary, the authority, a public id)."""
+        return cls.with_claims().filter(
+            models.Q(summary__icontains=q)
+            | models.Q(public_id__iexact=q)
+            | models.Q(authority__name__icontains=q)
+            | models.Q(authority__short_name__iexact=q)
+        )
+
+    def claims(self):
+        """The action and its targets, as a curator picks them to back with a quote."""
+        return [self, *self.targets.all()]
+
     def clean(self):
         errors = {}
         if self.programme_id and self.authority_id and self.programme.authority_id != self.authority_id:
@@ -130,3 +168,10 @@ class SanctionTarget(Claim):
 
     def __str__(self):
         return f"{self.entity.caption} ← {self.action.public_id}"
+
+    def owner_record(self):
+        return self.action
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("entity", "action__authority").prefetch_related("entity__names")

@@ -15,16 +15,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.db.models import Count, Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 
 from publishing import services as publishing
 
+from . import services
 from . import text as textlib
-from .models import Citation, Claim, Source
+from .models import Citation, Claim, ReanchorProblem, Source
+from .provenance import admin_change_url
+from .reader import SourceReaderMixin
 
 CLAIM_EDIT_FIELDS = ("citations", "deprecated_reason")
 CLAIM_RECORD_FIELDS = ("created_at", "created_by", "updated_at", "deprecated_at")
@@ -249,19 +253,7 @@ def claim_admin_link(claim):
     """(label, url) of the admin page where a claim is edited: names, identifiers and
     relationships live on their entity's page, targets on their action's page."""
     claim = claim.specific()
-    owner = {
-        "name": "entity",
-        "identifier": "entity",
-        "relationship": "subject",
-        "sanctiontarget": "action",
-    }.get(claim.claim_type)
-    target = getattr(claim, owner) if owner else claim
-    opts = target._meta
-    try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
-    except NoReverseMatch:
-        url = None
-    return f"{claim._meta.verbose_name}: {claim}", url
+    return f"{claim._meta.verbose_name}: {claim}", admin_change_url(claim.owner_record())
 
 
 # ------------------------------------------------------------------------- sources
@@ -322,19 +314,37 @@ class CitationInline(admin.TabularInline):
         return obj.claim_count
 
 
+class SupersededFilter(admin.SimpleListFilter):
+    title = "corrections"
+    parameter_name = "superseded"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Current text"), ("yes", "Superseded by a corrected text")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(superseded_by__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class SourceAdmin(SourceReaderMixin, CreatedByAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ("title_display", "publisher", "language", "published", "citation_count", "short_sha256")
-    list_filter = (used_values_filter("language"), used_values_filter("publisher"))
+    list_filter = (used_values_filter("language"), used_values_filter("publisher"), SupersededFilter)
     search_fields = ("title", "publisher", "public_id")
-    readonly_fields = ("public_id", "text_sha256", "created_at", "created_by", "add_citation")
-    fieldsets = (
-        (None, {"fields": ("title", "publisher", "author", "url", ("language", "published"), "retrieved_at")}),
-        ("Text", {"fields": ("text", "text_sha256", "add_citation")}),
-        ("Record", {"fields": ("public_id", ("created_at", "created_by"))}),
-    )
+    readonly_fields = ("public_id", "text_sha256", "created_at", "created_by", "add_citation", "corrections")
     inlines = [CitationInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ("title", "publisher", "author", "url", ("language", "published"), "retrieved_at")}),
+            ("Text", {"fields": ("text", "text_sha256", "add_citation")}),
+            ("Record", {"fields": ("public_id", ("created_at", "created_by"))}),
+        ]
+        if obj is not None and (obj.supersedes_id or obj.is_superseded):
+            fieldsets.insert(2, ("Corrections", {"fields": ("corrections",)}))
+        return fieldsets
 
     def get_queryset(self, request):
         qs = (
@@ -346,6 +356,15 @@ class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         if match and (match.url_name or "").endswith(("_changelist", "autocomplete")):
             qs = qs.defer("text")  # lists show no article text; don't load megabytes of it
         return qs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_superseded and request.method == "GET":
+            messages.warning(
+                request,
+                f"This source has been superseded by {obj.superseded_by.public_id}; "
+                "its citations stay, new ones go to the corrected text.",
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="title", ordering="title")
     def title_display(self, obj):
@@ -363,8 +382,50 @@ class SourceAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     def add_citation(self, obj):
         if obj is None or obj.pk is None:
             return "Save the source first, then cite spans of its text."
+        reader = reverse("admin:sources_source_read", args=[obj.pk])
         url = reverse("admin:sources_citation_add") + f"?source={obj.pk}"
-        return format_html('<a class="addlink" href="{}">Add a citation of this source</a>', url)
+        return format_html(
+            '<a href="{}">Read the text and cite a selection</a> · '
+            '<a class="addlink" href="{}">Add a citation by offsets</a>',
+            reader,
+            url,
+        )
+
+    @admin.display(description="corrections")
+    def corrections(self, obj):
+        rows = []
+        if obj.supersedes_id:
+            old = obj.supersedes
+            rows.append(
+                format_html(
+                    'Corrects <a href="{}">{}</a>: {}',
+                    reverse("admin:sources_source_change", args=[old.pk]),
+                    old.public_id,
+                    obj.correction_note or "(no note)",
+                )
+            )
+            problems = obj.reanchor_problems.aggregate(
+                open=Count("id", filter=models.Q(resolution="")), total=Count("id")
+            )
+            if problems["total"]:
+                url = reverse("admin:sources_reanchorproblem_changelist") + f"?source__id__exact={obj.pk}"
+                rows.append(
+                    format_html(
+                        '<a href="{}">{} citation(s) re-anchoring could not place</a>, {} still open.',
+                        url,
+                        problems["total"],
+                        problems["open"],
+                    )
+                )
+        if obj.is_superseded:
+            new = obj.superseded_by
+            rows.append(
+                format_html(
+                    'Superseded by <a href="{}">{}</a>.', reverse("admin:sources_source_change", args=[new.pk]),
+                    new.public_id,
+                )
+            )
+        return format_html_join("", "<p>{}</p>", ((row,) for row in rows)) if rows else "—"
 
 
 # ----------------------------------------------------------------------- citations
@@ -375,12 +436,41 @@ class CitationForm(AdminModelForm):
         model = Citation
         fields = "__all__"
 
+    def clean_source(self):
+        source = self.cleaned_data.get("source")
+        if source is not None and self.instance.pk is None and source.is_superseded:
+            raise ValidationError(
+                "This source has been superseded by %(new)s; cite the corrected text instead.",
+                params={"new": source.superseded_by.public_id},
+            )
+        return source
+
+
+class ReanchoringFilter(admin.SimpleListFilter):
+    """Citations a correction concerns: waiting for a curator, or moved automatically."""
+
+    title = "corrections"
+    parameter_name = "reanchoring"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", "Waiting for a curator (not re-anchored)"),
+            ("reanchored", "Re-anchored from a superseded source"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(reanchor_problems__resolution="").distinct()
+        if self.value() == "reanchored":
+            return queryset.filter(reanchored_from__isnull=False)
+        return queryset
+
 
 @admin.register(Citation)
 class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     form = CitationForm
     list_display = ("quote_short", "source", "start", "end", "created_by")
-    list_filter = ("metadata_field",)
+    list_filter = ("metadata_field", ReanchoringFilter)
     search_fields = ("quote", "source__title", "source__public_id")
     autocomplete_fields = ("source",)
 
@@ -409,14 +499,14 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         return [
             (None, {"fields": ["source", ("start", "end"), "in_context", "translation", "metadata_field"]}),
             ("Claims citing this", {"fields": ["claims_list"]}),
-            ("Record", {"fields": [("created_at", "created_by")]}),
+            ("Record", {"fields": [("created_at", "created_by"), "reanchored_from"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         # A citation is an exact span: to cite another span, add another citation.
-        return ("source", "start", "end", "in_context", "claims_list", "created_at", "created_by")
+        return ("source", "start", "end", "in_context", "claims_list", "created_at", "created_by", "reanchored_from")
 
     @admin.display(description="quote")
     def quote_short(self, obj):
@@ -438,3 +528,168 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
             label, url = claim_admin_link(claim)
             items.append(format_html('<a href="{}">{}</a>', url, label) if url else label)
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
+
+
+# ------------------------------------------------------------- re-anchoring problems
+
+
+class ProblemStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), *[(v, label) for v, label in ReanchorProblem.Resolution.choices if v]]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(resolution="")
+        if self.value() in ReanchorProblem.Resolution.values:
+            return queryset.filter(resolution=self.value())
+        return queryset
+
+
+class ResolveProblemForm(forms.ModelForm):
+    """A curator's decision on a citation re-anchoring couldn't place: a candidate, other
+    offsets in the corrected text, or no counterpart."""
+
+    OFFSETS, DROP = "offsets", "drop"
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect, label="Decision")
+    start = forms.IntegerField(required=False, min_value=0, help_text="Code-point offset in the corrected text.")
+    end = forms.IntegerField(required=False, min_value=0, help_text="Code-point offset after the last character.")
+
+    class Meta:
+        model = ReanchorProblem
+        fields = ("resolution_note",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "resolution_note" not in self.fields:  # a resolved problem: shown read-only
+            return
+        candidates = self.instance.candidates or []
+        self.fields["decision"].choices = [
+            *[
+                (str(i), f"“{Truncator(c['quote']).chars(80)}” at {c['start']}–{c['end']} (similarity {c['score']:.2f})")
+                for i, c in enumerate(candidates)
+            ],
+            (self.OFFSETS, "Place it at the offsets below"),
+            (self.DROP, "The corrected text has no counterpart (say why in the note)"),
+        ]
+        if candidates:
+            self.fields["decision"].initial = "0"
+        self.fields["resolution_note"].label = "Note"
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.DROP:
+            if not (data.get("resolution_note") or "").strip():
+                self.add_error("resolution_note", "Say why the corrected text has no counterpart.")
+            return data
+        if decision == self.OFFSETS:
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None:
+                self.add_error("start" if start is None else "end", "Give both offsets.")
+                return data
+        elif decision is not None:
+            candidate = self.instance.candidates[int(decision)]
+            start, end = candidate["start"], candidate["end"]
+        else:
+            return data
+        try:
+            textlib.span_context(self.instance.source.text, start, end)
+        except ValidationError as exc:
+            self.add_error("start" if decision == self.OFFSETS else "decision", exc)
+        data["start"], data["end"] = start, end
+        return data
+
+
+@admin.register(ReanchorProblem)
+class ReanchorProblemAdmin(admin.ModelAdmin):
+    """Citations a correction couldn't re-anchor with confidence, for a curator to place."""
+
+    form = ResolveProblemForm
+    list_display = ("quote_short", "old_source", "source", "reason", "status", "created_at")
+    list_filter = (ProblemStatusFilter, "reason")
+    search_fields = ("citation__quote", "source__public_id", "citation__source__public_id")
+    list_select_related = ("citation__source", "source")
+    readonly_fields = (
+        "old_citation", "source_link", "reason", "detail", "claims", "status", "resolved_citation", "resolved_by",
+        "resolved_at",
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("citation__source", "source", "resolved_by")
+        match = request.resolver_match
+        if match and (match.url_name or "").endswith("_changelist"):
+            qs = qs.defer("citation__source__text", "source__text")
+        return qs
+
+    def has_add_permission(self, request):
+        return False  # only re-anchoring makes them
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": ["old_citation", "claims", "source_link", "reason", "detail", "status"]})]
+        if obj is not None and obj.is_open and self.has_change_permission(request, obj):
+            fieldsets.append(("Decision", {"fields": ["decision", ("start", "end"), "resolution_note"]}))
+        else:
+            fieldsets.append(
+                ("Decision", {"fields": ["resolved_citation", "resolution_note", ("resolved_by", "resolved_at")]})
+            )
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        note = data.get("resolution_note", "")
+        if data["decision"] == ResolveProblemForm.DROP:
+            services.drop_problem(obj, request.user, note)
+        else:
+            services.place_problem(obj, data["start"], data["end"], request.user, note)
+
+    @admin.display(description="old quote")
+    def quote_short(self, obj):
+        return Truncator(obj.citation.quote).chars(80)
+
+    @admin.display(description="old source")
+    def old_source(self, obj):
+        return obj.citation.source
+
+    @admin.display(description="status")
+    def status(self, obj):
+        return obj.get_resolution_display()
+
+    @admin.display(description="old citation")
+    def old_citation(self, obj):
+        c = obj.citation
+        return format_html(
+            '{}<mark>{}</mark>{} <br><a href="{}">citation {}</a>, characters {}–{} of {}',
+            c.prefix, c.quote, c.suffix, reverse("admin:sources_citation_change", args=[c.pk]), c.pk, c.start, c.end,
+            c.source.public_id,
+        )
+
+    @admin.display(description="corrected source")
+    def source_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">read it</a> to find the offsets)',
+            reverse("admin:sources_source_change", args=[obj.source_id]),
+            obj.source,
+            reverse("admin:sources_source_read", args=[obj.source_id]),
+        )
+
+    @admin.display(description="claims it backs")
+    def claims(self, obj):
+        items = [claim_admin_link(claim) for claim in obj.citation.claims.all()]
+        if not items:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", (
+                (format_html('<a href="{}">{}</a>', url, label) if url else label,) for label, url in items
+            )),
+        )

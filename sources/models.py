@@ -38,11 +38,23 @@ class Source(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # A correction is a new source; one-to-one, so a source is superseded at most once.
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        editable=False,
+        help_text="The source whose text this one corrects.",
+    )
+    correction_note = models.TextField(blank=True, editable=False, help_text="What the corrected text changes.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
+            models.CheckConstraint(condition=~models.Q(supersedes=models.F("id")), name="source_not_superseding_itself"),
         ]
 
     def __str__(self):
@@ -60,6 +72,21 @@ class Source(models.Model):
             raise ValidationError(
                 {"text": "This source is cited, so its text can't change. Add the corrected text as a new source."}
             )
+
+    @property
+    def link_url(self):
+        """The URL when it is safe to link (http/https only; a form validates that, a raw
+        write might not)."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
+    @property
+    def is_superseded(self):
+        """True when a corrected source replaces this one (uses a select_related reverse
+        one-to-one when present)."""
+        try:
+            return self.superseded_by is not None
+        except Source.DoesNotExist:
+            return False
 
     def text_changed(self):
         stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
@@ -100,6 +127,15 @@ class Citation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    reanchored_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reanchored_as",
+        editable=False,
+        help_text="The citation of the superseded source this one was re-anchored from.",
     )
 
     class Meta:
@@ -191,6 +227,17 @@ class Claim(models.Model):
         """The Name, Entity, SanctionAction... this claim row is."""
         return getattr(self, f"as_{self.claim_type}") if type(self) is Claim else self
 
+    def owner_record(self):
+        """The record (entity or sanction action) whose admin page edits this claim and
+        whose trace page shows it. Claim models that live on another record override it."""
+        return self
+
+    @classmethod
+    def display_queryset(cls):
+        """Rows of this claim model that str(), owner_record() and created_by need no
+        further query for; each claim model adds its own select/prefetch_related."""
+        return cls._default_manager.select_related("created_by")
+
     def save(self, *args, **kwargs):
         if not self.claim_type and type(self) is not Claim:
             self.claim_type = type(self)._meta.model_name
@@ -217,6 +264,11 @@ class Evidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="evidence")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who pinned this claim to this citation (the citation may be older and someone else's).
+    # Set by the source reader and re-anchoring; the admin's citations widget leaves it empty.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -224,3 +276,62 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"claim {self.claim_id} ← citation {self.citation_id}"
+
+
+@tracked()
+class ReanchorProblem(models.Model):
+    """A citation of a superseded source that re-anchoring could not place in the
+    corrected text with confidence. A curator places it or records that the corrected
+    text has no counterpart; until then the claims keep only their old citation."""
+
+    class Reason(models.TextChoices):
+        NOT_FOUND = "not_found", "quote not found"
+        QUOTE_CHANGED = "quote_changed", "quote changed"
+        AMBIGUOUS = "ambiguous", "quote occurs several times"
+        CONTEXT_CHANGED = "context_changed", "surrounding text changed"
+
+    class Resolution(models.TextChoices):
+        OPEN = "", "open"
+        PLACED = "placed", "placed by a curator"
+        DROPPED = "dropped", "no counterpart in the corrected text"
+
+    citation = models.ForeignKey(
+        Citation, on_delete=models.PROTECT, related_name="reanchor_problems", help_text="The old citation."
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="reanchor_problems", help_text="The corrected source."
+    )
+    reason = EnumField(choices=Reason.choices)
+    detail = models.TextField()
+    # [{"start", "end", "quote", "score"}] in the corrected text, best first.
+    candidates = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolution = EnumField(choices=Resolution.choices, blank=True, default="")
+    resolved_citation = models.ForeignKey(
+        Citation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    resolution_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = "re-anchoring problem"
+        ordering = ["resolution", "-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["citation", "source"], name="reanchor_problem_unique"),
+            models.CheckConstraint(
+                condition=models.Q(resolution="", resolved_at__isnull=True, resolved_citation__isnull=True)
+                | models.Q(resolution="placed", resolved_at__isnull=False, resolved_citation__isnull=False)
+                | models.Q(resolution="dropped", resolved_at__isnull=False, resolved_citation__isnull=True),
+                name="reanchor_problem_resolution_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.citation}"
+
+    @property
+    def is_open(self):
+        return self.resolution == ""

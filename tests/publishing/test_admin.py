@@ -234,3 +234,12 @@ def test_the_review_page_costs_the_same_queries_for_one_record_or_many(world, us
     with CaptureQueriesContext(connection) as seven_records:
         client.get(url)
     assert len(seven_records) == len(two_records)
+
+
+def test_the_trace_page_shows_who_approved_each_published_version(published, users):
+    page = client_for(users.auditor).get(f"/trace/entity/{published.person.public_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    row = html[html.index('id="publication"'):]
+    assert "rita" in row and "cora" in row  # approved by the reviewer, submitted by the curator
+    assert f"#{published.change_set.pk}" in row

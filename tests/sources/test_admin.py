@@ -1,7 +1,7 @@
 """The sources admin as a curator uses it: sources, citations, and the claim helpers."""
 import pytest
 
-from sources.models import Citation, Evidence, Source
+from sources.models import Citation, Evidence, ReanchorProblem, Source
 from tests.admin_helpers import (
     ARTICLE,
     admin_form_data,
@@ -30,8 +30,8 @@ def citation(source, admin_user):
 
 
 @pytest.mark.django_db
-def test_sources_app_registers_sources_and_citations():
-    assert registered("sources") == [Citation, Source]
+def test_sources_app_registers_sources_citations_and_reanchoring_problems():
+    assert registered("sources") == [Citation, ReanchorProblem, Source]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,231 @@
+"""Reading provenance: which claims a citation backs and where a claim's quotes stand.
+
+Everything here loads in a fixed number of queries however many citations or claims
+there are: claims are loaded per claim model in bulk (each model's display_queryset()
+says what its str() and owner_record() need), never one by one through
+Claim.specific(). The HTML built here escapes every piece of article text and every
+name on its own (format_html), so nothing from an article is ever marked safe whole.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape, format_html, format_html_join
+
+from . import text as textlib
+from .models import Citation, Claim, Evidence, Source
+
+# One highlight colour per kind of claim; an entity and its names share one.
+HIGHLIGHT_KIND = {
+    "entity": "entity",
+    "name": "entity",
+    "identifier": "identifier",
+    "relationship": "relationship",
+    "sanctionaction": "action",
+    "sanctiontarget": "target",
+}
+KINDS = {
+    "entity": "entity or name",
+    "identifier": "identifier",
+    "relationship": "relationship",
+    "action": "sanction action",
+    "target": "sanction target",
+    "none": "no claim yet",
+}
+
+
+@cache
+def claim_models():
+    """claim_type -> model of every concrete claim model (Name, Entity, ...)."""
+    return {
+        model._meta.model_name: model
+        for model in apps.get_models()
+        if issubclass(model, Claim) and model is not Claim
+    }
+
+
+def admin_change_url(obj):
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class ClaimInfo:
+    """A claim as a provenance page shows it, from a row of its own model."""
+
+    claim: Claim
+
+    @property
+    def pk(self):
+        return self.claim.pk
+
+    @property
+    def type(self):
+        return self.claim.claim_type
+
+    @property
+    def type_label(self):
+        return str(self.claim._meta.verbose_name)
+
+    @property
+    def kind(self):
+        return HIGHLIGHT_KIND[self.type]
+
+    @property
+    def label(self):
+        return str(self.claim)
+
+    @property
+    def record(self):
+        return self.claim.owner_record()
+
+    @property
+    def admin_url(self):
+        return admin_change_url(self.record)
+
+    @property
+    def trace_url(self):
+        get_url = getattr(self.record, "get_trace_url", None)
+        return get_url() if get_url else None
+
+    def as_json(self):
+        return {
+            "id": self.pk,
+            "type": self.type_label,
+            "kind": self.kind,
+            "label": self.label,
+            "deprecated": self.claim.is_deprecated,
+            "admin_url": self.admin_url,
+            "trace_url": self.trace_url,
+        }
+
+
+def load_claims(pairs):
+    """{claim id: ClaimInfo} for (claim id, claim_type) pairs: one query per claim model
+    present (plus its prefetches)."""
+    by_type = defaultdict(set)
+    for pk, claim_type in pairs:
+        by_type[claim_type].add(pk)
+    infos = {}
+    for claim_type, ids in sorted(by_type.items()):
+        for claim in claim_models()[claim_type].display_queryset().filter(pk__in=ids):
+            infos[claim.pk] = ClaimInfo(claim)
+    return infos
+
+
+# ----------------------------------------------------------------- a source's citations
+
+
+@dataclass(eq=False)  # hashable by identity: segments() keys pieces by it
+class CitationView:
+    citation: Citation
+    claims: list = field(default_factory=list)  # ClaimInfo
+
+    @property
+    def kinds(self):
+        kinds = dict.fromkeys(c.kind for c in self.claims)
+        return list(kinds) or ["none"]
+
+    def as_json(self):
+        c = self.citation
+        return {
+            "quote": c.quote,
+            "start": c.start,
+            "end": c.end,
+            "translation": c.translation,
+            "admin_url": admin_change_url(c),
+            "claims": [claim.as_json() for claim in self.claims],
+        }
+
+
+def source_citations(source):
+    """The citations of a source with the claims each backs, in text order."""
+    citations = list(
+        Citation.objects.filter(source=source)
+        .select_related("created_by", "reanchored_from__source")
+        .defer("reanchored_from__source__text")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("claim").order_by("id")))
+        .order_by("start", "end")
+    )
+    infos = load_claims({(e.claim_id, e.claim.claim_type) for c in citations for e in c.evidence.all()})
+    return [CitationView(c, [infos[e.claim_id] for e in c.evidence.all()]) for c in citations]
+
+
+def _bands(kinds):
+    """Stacked underlines, one band per kind of claim covering a piece of text."""
+    return ", ".join(f"inset 0 -{2 * (i + 1)}px 0 var(--cite-{kind})" for i, kind in enumerate(kinds))
+
+
+def highlighted(text, views):
+    """The article as HTML: every piece of text between two citation boundaries is its
+    own escaped span carrying the ids and kinds of all citations covering it."""
+    pieces = textlib.segments(len(text), [(v.citation.start, v.citation.end, v) for v in views])
+    parts = []
+    for start, end, covering in pieces:
+        chunk = text[start:end]
+        if not covering:
+            parts.append(escape(chunk))
+            continue
+        kinds = [k for k in KINDS if any(k in v.kinds for v in covering)]
+        parts.append(
+            format_html(
+                '<span class="cite depth-{}" data-citations="{}" style="box-shadow: {}">{}</span>',
+                min(len(covering), 4),
+                " ".join(str(v.citation.pk) for v in covering),
+                _bands(kinds),
+                chunk,
+            )
+        )
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+# ------------------------------------------------------------------ a claim's quotes
+
+
+@dataclass
+class QuoteInContext:
+    """One citation backing a claim, with what an auditor needs to check it."""
+
+    citation: Citation
+    source: Source
+    evidence: Evidence
+
+    @property
+    def sentence(self):
+        text, c = self.source.text, self.citation
+        s = textlib.sentence_bounds(text, c.start, c.end)
+        return format_html(
+            "{}{}<mark>{}</mark>{}{}",
+            "…" if s.cut_before else "",
+            text[s.lo:c.start],
+            c.quote,
+            text[c.end:s.hi],
+            "…" if s.cut_after else "",
+        )
+
+
+def quotes_for_claims(claim_ids):
+    """{claim id: [QuoteInContext]} in two queries: the evidence with its citations and
+    users, and the sources they quote (each text loaded once)."""
+    evidence = list(
+        Evidence.objects.filter(claim_id__in=claim_ids)
+        .select_related("citation__created_by", "citation__reanchored_from__source", "created_by")
+        .defer("citation__reanchored_from__source__text")
+        .order_by("citation__source_id", "citation__start", "id")
+    )
+    sources = {
+        s.pk: s
+        for s in Source.objects.filter(pk__in={e.citation.source_id for e in evidence})
+        .select_related("superseded_by")
+        .defer("superseded_by__text")
+    }
+    quotes = defaultdict(list)
+    for e in evidence:
+        quotes[e.claim_id].append(QuoteInContext(e.citation, sources[e.citation.source_id], e))
+    return quotes

@@ -1,0 +1,295 @@
+/*
+ * Source reader: show the claims behind a highlighted span, and cite a selection.
+ *
+ * Offsets: JavaScript strings count UTF-16 units (a character outside the BMP, such as
+ * an emoji or 𝔘, is two), the database counts code points. This script sends UTF-16
+ * offsets into the article's text plus the selected words; the server converts the
+ * offsets, checks the words against its own copy of the text and refuses a mismatch.
+ * The #article element holds nothing but the text, so its textContent is that text.
+ */
+(function () {
+  "use strict";
+
+  function init() {
+    var article = document.getElementById("article");
+    if (!article) return;
+    var dataNode = document.getElementById("citation-data");
+    var citations = dataNode ? JSON.parse(dataNode.textContent) : {};
+    var popover = document.getElementById("claims-popover");
+    var panel = document.getElementById("cite-panel");
+    var text = article.textContent;
+
+    // ------------------------------------------------------------ helpers
+
+    function el(tag, attrs, children) {
+      var node = document.createElement(tag);
+      Object.keys(attrs || {}).forEach(function (key) {
+        if (key === "text") node.textContent = attrs[key];
+        else if (key === "className") node.className = attrs[key];
+        else node.setAttribute(key, attrs[key]);
+      });
+      (children || []).forEach(function (child) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      });
+      return node;
+    }
+
+    function codePoints(s) {
+      return Array.from(s).length;
+    }
+
+    function placeNear(box, rect) {
+      box.style.left = Math.max(8, window.scrollX + rect.left) + "px";
+      box.style.top = window.scrollY + rect.bottom + 6 + "px";
+    }
+
+    function truncate(s, n) {
+      var chars = Array.from(s);
+      return chars.length > n ? chars.slice(0, n - 1).join("") + "…" : s;
+    }
+
+    // ------------------------------------------- claims behind a highlighted span
+
+    var pinned = false;
+
+    function spanIds(span) {
+      return (span.getAttribute("data-citations") || "").split(" ").filter(Boolean);
+    }
+
+    function markActive(ids) {
+      article.querySelectorAll(".cite.active").forEach(function (s) { s.classList.remove("active"); });
+      if (!ids.length) return;
+      article.querySelectorAll(".cite").forEach(function (s) {
+        if (spanIds(s).some(function (id) { return ids.indexOf(id) !== -1; })) s.classList.add("active");
+      });
+    }
+
+    function claimItem(claim) {
+      var links = [];
+      if (claim.admin_url) links.push(el("a", { href: claim.admin_url, text: "edit" }));
+      if (claim.trace_url) links.push(el("a", { href: claim.trace_url, text: "trace" }));
+      var parts = [el("span", { className: claim.deprecated ? "deprecated" : "", text: claim.type + ": " + claim.label })];
+      links.forEach(function (a) { parts.push(" · "); parts.push(a); });
+      return el("li", { "data-kind": claim.kind }, parts);
+    }
+
+    function showClaims(span) {
+      var ids = spanIds(span);
+      popover.replaceChildren();
+      ids.forEach(function (id) {
+        var c = citations[id];
+        if (!c) return;
+        var head = el("p", {}, [
+          el("q", { text: truncate(c.quote, 140) }),
+          " ",
+          el("small", { text: "characters " + c.start + "–" + c.end }),
+        ]);
+        if (c.admin_url) { head.appendChild(document.createTextNode(" ")); head.appendChild(el("a", { href: c.admin_url, text: "citation" })); }
+        popover.appendChild(head);
+        if (c.translation) popover.appendChild(el("p", { className: "help", text: "“" + c.translation + "”" }));
+        popover.appendChild(c.claims.length
+          ? el("ul", {}, c.claims.map(claimItem))
+          : el("p", { className: "help", text: "No claim cites this yet." }));
+      });
+      placeNear(popover, span.getBoundingClientRect());
+      popover.hidden = false;
+      markActive(ids);
+    }
+
+    function hideClaims() {
+      popover.hidden = true;
+      pinned = false;
+      markActive([]);
+    }
+
+    article.addEventListener("mouseover", function (event) {
+      var span = event.target.closest(".cite");
+      if (span && !pinned && (!panel || panel.hidden)) showClaims(span);
+    });
+    article.addEventListener("click", function (event) {
+      var span = event.target.closest(".cite");
+      if (span && window.getSelection().isCollapsed) { showClaims(span); pinned = true; }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { hideClaims(); if (panel) closePanel(); }
+    });
+    document.addEventListener("mousedown", function (event) {
+      if (!popover.hidden && !popover.contains(event.target) && !event.target.closest(".cite")) hideClaims();
+    });
+
+    // --------------------------------------------------------------- citing
+
+    if (!panel) return;
+    if (text.length !== Number(article.getAttribute("data-utf16-length"))) {
+      // The browser changed the text while parsing it: offsets would be wrong.
+      panel.remove();
+      panel = null;
+      article.before(el("p", { className: "errornote", text: "This browser altered the article text; citing is off on this page." }));
+      return;
+    }
+
+    var form = panel;
+    var field = function (name) { return form.elements.namedItem(name); };
+    var errorBox = form.querySelector(".cite-error");
+    var successBox = form.querySelector(".cite-success");
+    var recordList = form.querySelector(".cite-records");
+    var claimSelect = form.querySelector(".cite-claim");
+    var searchBox = form.querySelector(".cite-search");
+    var saveButton = form.querySelector(".cite-save");
+
+    function showError(message) {
+      errorBox.textContent = message;
+      errorBox.hidden = false;
+      successBox.hidden = true;
+    }
+
+    function clearMessages() {
+      errorBox.hidden = true;
+      successBox.hidden = true;
+    }
+
+    function openPanel(rect) {
+      hideClaims();
+      placeNear(form, rect);
+      form.hidden = false;
+    }
+
+    function closePanel() {
+      form.hidden = true;
+      clearMessages();
+    }
+
+    function utf16Offset(node, offset) {
+      var range = document.createRange();
+      range.setStart(article, 0);
+      range.setEnd(node, offset);
+      return range.toString().length;
+    }
+
+    function onSelection(event) {
+      if (event && form.contains(event.target)) return;
+      var selection = window.getSelection();
+      if (!selection.rangeCount || selection.isCollapsed) return;
+      var range = selection.getRangeAt(0);
+      var startIn = article.contains(range.startContainer);
+      var endIn = article.contains(range.endContainer);
+      if (!startIn && !endIn && !range.intersectsNode(article)) return; // elsewhere on the page
+      clearMessages();
+      openPanel(range.getBoundingClientRect());
+      if (!startIn || !endIn) {
+        saveButton.disabled = true;
+        form.querySelector(".cite-quote").textContent = "";
+        form.querySelector(".cite-offsets").textContent = "";
+        showError("The selection goes beyond the article text: select words inside the article only.");
+        return;
+      }
+      var start = utf16Offset(range.startContainer, range.startOffset);
+      var end = utf16Offset(range.endContainer, range.endOffset);
+      // Blank space at either end is never part of what a quote states.
+      while (start < end && /\s/.test(text[start])) start++;
+      while (end > start && /\s/.test(text[end - 1])) end--;
+      var quote = text.slice(start, end);
+      form.querySelector(".cite-quote").textContent = truncate(quote, 120);
+      if (!quote) {
+        saveButton.disabled = true;
+        form.querySelector(".cite-offsets").textContent = "";
+        showError("The selection is empty: select the words that state the claim.");
+        return;
+      }
+      saveButton.disabled = false;
+      field("start_utf16").value = start;
+      field("end_utf16").value = end;
+      field("quote").value = quote;
+      var cpStart = codePoints(text.slice(0, start));
+      form.querySelector(".cite-offsets").textContent =
+        "(characters " + cpStart + "–" + (cpStart + codePoints(quote)) + ")";
+      if (!recordList.childElementCount) search("");
+    }
+
+    document.addEventListener("mouseup", onSelection);
+    document.addEventListener("keyup", function (event) {
+      if (event.shiftKey || event.key === "Shift") onSelection(event);
+    });
+    form.querySelector(".cite-cancel").addEventListener("click", closePanel);
+
+    // Records and their claims, from the server.
+    var searchTimer = null;
+    var searchSeq = 0;
+
+    function chooseRecord(record, button) {
+      recordList.querySelectorAll("button.chosen").forEach(function (b) { b.classList.remove("chosen"); });
+      button.classList.add("chosen");
+      claimSelect.replaceChildren(el("option", { value: "", text: "— choose the claim —" }));
+      record.claims.forEach(function (claim) {
+        var option = el("option", { value: String(claim.id), text: claim.type + ": " + claim.label });
+        if (claim.deprecated) { option.disabled = true; option.textContent += " (deprecated)"; }
+        claimSelect.appendChild(option);
+      });
+    }
+
+    function showRecords(data) {
+      recordList.replaceChildren();
+      if (!data.records.length) {
+        recordList.appendChild(el("li", { className: "help", text: data.query ? "No record matches." : "Type to find a record." }));
+        return;
+      }
+      data.records.forEach(function (record) {
+        var button = el("button", { type: "button", text: record.kind + ": " + record.label });
+        button.addEventListener("click", function () { chooseRecord(record, button); });
+        recordList.appendChild(el("li", {}, [button]));
+      });
+    }
+
+    function search(q) {
+      var seq = ++searchSeq;
+      var url = form.getAttribute("data-claims-url") + "?q=" + encodeURIComponent(q);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("search failed (" + response.status + ")");
+          return response.json();
+        })
+        .then(function (data) { if (seq === searchSeq) showRecords(data); })
+        .catch(function (error) { showError("Could not search records: " + error.message); });
+    }
+
+    searchBox.addEventListener("input", function () {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(function () { search(searchBox.value.trim()); }, 250);
+    });
+    searchBox.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); clearTimeout(searchTimer); search(searchBox.value.trim()); }
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearMessages();
+      if (!claimSelect.value) { showError("claim: Choose the claim this quote backs."); return; }
+      saveButton.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": field("csrfmiddlewaretoken").value },
+      })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (type.indexOf("application/json") === -1) {
+            throw new Error("Your session may have expired: reload the page and log in again.");
+          }
+          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        })
+        .then(function (result) {
+          if (!result.ok) { showError(result.data.message || "The citation was not saved."); saveButton.disabled = false; return; }
+          successBox.textContent = result.data.message;
+          successBox.hidden = false;
+          form.setAttribute("data-saved-citation", String(result.data.citation.id));
+          // Reload so the new highlight is drawn by the server like every other.
+          setTimeout(function () { window.location.reload(); }, 900);
+        })
+        .catch(function (error) { showError(error.message); saveButton.disabled = false; });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,195 @@
+"""The source reader in a real Chromium: select words, cite them, check what is stored.
+
+The selection is made with a DOM Range on the article's text nodes (what a drag of the
+mouse produces), then the panel is opened the way a user's mouse button release does.
+Skipped where Playwright or Chromium is not installed.
+"""
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from entities.models import Entity
+from sources import services
+from sources.models import Citation, Source
+from tests.factories import person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
+)
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+# Select `phrase` (its first occurrence in the article) with a DOM Range spanning
+# whatever text nodes the highlights split it into.
+SELECT = """
+phrase => {
+  const article = document.getElementById("article");
+  const at = article.textContent.indexOf(phrase);
+  if (at < 0) throw new Error("phrase not in the article: " + phrase);
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, node;
+  while ((node = walker.nextNode())) {
+    const length = node.data.length;
+    if (seen <= at && at < seen + length) range.setStart(node, at - seen);
+    if (seen < at + phrase.length && at + phrase.length <= seen + length) range.setEnd(node, at + phrase.length - seen);
+    seen += length;
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous, so Django's async-safety check must be told so.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server, make_user):
+    make_user("curator", username="cora")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/admin/login/")
+    page.fill("#id_username", "cora")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def open_reader(page, source):
+    page.goto(f"/admin/sources/source/{source.pk}/change/")
+    page.click("text=Read and cite")
+    page.wait_for_selector("#article")
+
+
+def select_and_open_panel(page, phrase):
+    page.evaluate(SELECT, phrase)
+    page.dispatch_event("#article", "mouseup")  # the mouse button released after dragging
+    page.wait_for_selector("#cite-panel", state="visible")
+
+
+def cite_to(page, search, record_label, claim_id):
+    page.fill(".cite-search", search)
+    page.click(f".cite-records button:has-text('{record_label}')")
+    page.select_option(".cite-claim", str(claim_id))
+    page.click(".cite-save")
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_a_curator_cites_a_phrase_of_the_german_seed_article(page):
+    call_command("load_seed_corpus", verbosity=0)
+    source = Source.objects.get(text__startswith="Die USA haben Geheimdienstinformationen")
+    alabuga = Entity.objects.get(names__value="Alabuga Special Economic Zone")
+    # overlaps the cited "in der russischen Sonderwirtschaftszone Alabuga": spans two highlights
+    phrase = "den geplanten Standort der Anlage in der russischen Sonderwirtschaftszone Alabuga"
+    start = source.text.index(phrase)
+    assert not Citation.objects.filter(source=source, start=start).exists()
+
+    open_reader(page, source)
+    # hovering a highlight lists the claims it backs
+    page.hover(".cite >> text=Sonderwirtschaftszone")
+    assert "Alabuga Special Economic Zone" in page.inner_text("#claims-popover")
+
+    select_and_open_panel(page, phrase)
+    assert page.inner_text(".cite-offsets") == f"(characters {start}–{start + len(phrase)})"
+    cite_to(page, "Alabuga", "Alabuga Special Economic Zone", alabuga.pk)
+    page.wait_for_selector(".cite-success", state="visible")
+    screenshot(page, "reader-german-seed-cited.png")
+
+    stored = Citation.objects.get(source=source, start=start)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
+    assert stored.quote == source.text[stored.start:stored.end]
+    assert alabuga.citations.filter(pk=stored.pk).exists()
+    assert stored.created_by.username == "cora"
+    # the page reloads and draws the new citation like every other
+    page.wait_for_selector(f'.cite[data-citations~="{stored.pk}"]', state="attached")
+
+
+TRICKY = unicodedata.normalize(
+    "NFC", "Die 𝔘nion 🙂 meldet: Minister Kę\u0301stutis Ąžuolas traf am 1. März Vertreter in Vilnius."
+)
+
+
+def test_offsets_count_code_points_with_astral_characters_and_combining_marks(page):
+    source = Source.objects.create(text=TRICKY, title="Vilnius", language="de")
+    entity = person("Kęstutis Ąžuolas")
+    phrase = "Minister Kę\u0301stutis Ąžuolas"
+    start = TRICKY.index(phrase)
+
+    open_reader(page, source)
+    select_and_open_panel(page, phrase)
+    # JavaScript sees two more units before the phrase (𝔘 and 🙂); the panel shows code points
+    assert page.evaluate("document.getElementById('article').textContent.indexOf('Minister')") == start + 2
+    assert page.inner_text(".cite-offsets") == f"(characters {start}–{start + len(phrase)})"
+    cite_to(page, "Ąžuolas", "Kęstutis Ąžuolas", entity.pk)
+    page.wait_for_selector(".cite-success", state="visible")
+    screenshot(page, "reader-astral-and-combining.png")
+
+    stored = Citation.objects.get(source=source)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
+    assert stored.prefix == TRICKY[:start] and stored.suffix == TRICKY[stored.end:stored.end + 32]
+
+
+def test_bad_selections_and_stale_pages_are_explained_in_the_panel(page):
+    source = Source.objects.create(text=TRICKY, title="Vilnius", language="de")
+    entity = person("Kęstutis Ąžuolas")
+    open_reader(page, source)
+
+    # a selection reaching out of the article into the page heading
+    page.evaluate(
+        """() => {
+          const range = document.createRange();
+          range.setStart(document.querySelector("h1").firstChild, 0);
+          range.setEnd(document.getElementById("article").firstChild, 8);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+        }"""
+    )
+    page.dispatch_event("#article", "mouseup")
+    page.wait_for_selector(".cite-error", state="visible")
+    assert "beyond the article text" in page.inner_text(".cite-error")
+    assert page.is_disabled(".cite-save")
+
+    # the source is corrected by someone else while this page is open
+    select_and_open_panel(page, "Vilnius")
+    services.supersede(source, TRICKY + " Korrigiert.", entity.created_by)
+    cite_to(page, "Ąžuolas", "Kęstutis Ąžuolas", entity.pk)
+    page.wait_for_selector(".cite-error", state="visible")
+    assert page.inner_text(".cite-error").startswith("source: This source has been superseded by")
+    screenshot(page, "reader-stale-page.png")
+    assert not Citation.objects.filter(source=source).exists()
