@@ -283,3 +283,16 @@ def test_the_seed_corpus_is_published_through_review(db):
     seqs = list(PublishedVersion.objects.values_list("seq", flat=True))
     call_command("load_seed_corpus", verbosity=0)
     assert list(PublishedVersion.objects.values_list("seq", flat=True)) == seqs
+
+
+def test_citing_a_span_for_a_published_claim_puts_its_record_up_for_review(published, users):
+    from sources import services as sources_services
+
+    start = published.src.text.index("Hossein Salami")
+    sources_services.cite(published.src, start, start + len("Hossein Salami"), published.name, users.curator2)
+    item = published.person  # its document will show the new citation once reviewed
+    change_set = ChangeSet.objects.get(items__record_id=item.public_id, items__pending=True)
+    assert change_set.created_by == users.curator2
+    assert [c["quote"] for c in head(item.public_id).document["names"][0]["citations"]] == [
+        "Maj. Gen. Hossein Salami"
+    ]
