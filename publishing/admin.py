@@ -290,18 +290,7 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     list_filter = ("record_type", "operation")
     search_fields = ("record_id",)
     list_select_related = ("approved_by", "change_set")
-    readonly_fields = (
-        "seq",
-        "record_type",
-        "record_id",
-        "version",
-        "operation",
-        "change_set_display",
-        "approved_by",
-        "published_at",
-        "content_hash",
-        "document_display",
-    )
+    readonly_fields = (*list_display, "content_hash", "document_display")
     fields = readonly_fields
     show_full_result_count = False  # no COUNT(*) over the whole log
 

@@ -18,6 +18,21 @@ def fresh(user):
     return type(user).objects.get(pk=user.pk)
 
 
+def forge_version(change_set, approver, record_id):
+    """A published row written by hand, not by approval."""
+    return PublishedVersion.objects.create(
+        record_type="entity",
+        record_id=record_id,
+        version=1,
+        operation="upsert",
+        document={},
+        content_hash="0" * 64,
+        change_set=change_set,
+        approved_by=approver,
+        published_at=change_set.created_at,
+    )
+
+
 def head(record_id):
     return PublishedRecord.objects.get(record_id=record_id)
 
@@ -89,17 +104,7 @@ def test_self_approval_is_refused_by_the_database(world, users):
     with pytest.raises(IntegrityError, match="four eyes"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
-        PublishedVersion.objects.create(
-            record_type="entity",
-            record_id=world.person.public_id,
-            version=1,
-            operation="upsert",
-            document={},
-            content_hash="0" * 64,
-            change_set=world.change_set,
-            approved_by=users.reviewer,
-            published_at=world.change_set.created_at,
-        )
+        forge_version(world.change_set, users.reviewer, world.person.public_id)
     # Nor can an editor be struck off the list first.
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         ChangeSetEditor.objects.filter(change_set=world.change_set).delete()
@@ -128,17 +133,7 @@ def test_published_rows_refuse_update_and_delete(published, sql):
 
 def test_published_versions_are_written_only_by_approval(published, users):
     with pytest.raises(IntegrityError, match="only by approving"), transaction.atomic():
-        PublishedVersion.objects.create(
-            record_type="entity",
-            record_id="ent_forged",
-            version=1,
-            operation="upsert",
-            document={},
-            content_hash="0" * 64,
-            change_set=published.change_set,
-            approved_by=users.reviewer2,
-            published_at=published.change_set.created_at,
-        )
+        forge_version(published.change_set, users.reviewer2, "ent_forged")
 
 
 def test_an_edit_waiting_for_review_leaves_the_published_document_byte_identical(published, users):
@@ -293,6 +288,4 @@ def test_citing_a_span_for_a_published_claim_puts_its_record_up_for_review(publi
     item = published.person  # its document will show the new citation once reviewed
     change_set = ChangeSet.objects.get(items__record_id=item.public_id, items__pending=True)
     assert change_set.created_by == users.curator2
-    assert [c["quote"] for c in head(item.public_id).document["names"][0]["citations"]] == [
-        "Maj. Gen. Hossein Salami"
-    ]
+    assert [c["quote"] for c in head(item.public_id).document["names"][0]["citations"]] == ["Maj. Gen. Hossein Salami"]
