@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "entities",
     "sanctions",
     "corpus",
+    "screening",
 ]
 
 MIDDLEWARE = [

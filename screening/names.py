@@ -161,6 +161,14 @@ LEGAL_FORM_TOKENS = frozenset(LEGAL_FORMS.values()) | frozenset({
 _LEGAL_RE = re.compile(r"\b(" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\b")
 
 
+def fold_legal_forms(tokens: list[str]) -> list[str]:
+    """Legal forms in one spelling: "siemens aktiengesellschaft" → "siemens ag"."""
+    joined = " ".join(tokens)
+    if not _LEGAL_RE.search(joined):
+        return list(tokens)
+    return _LEGAL_RE.sub(lambda m: LEGAL_FORMS[m.group(1)], joined).split()
+
+
 def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(name tokens, title tokens): leading titles removed while a name token remains."""
     titles: list[str] = []
@@ -283,9 +291,7 @@ def analyse(name: str, kind: str | None = None) -> AnalysedName:
         tokens = tokenise(text)
         tokens, titles = strip_titles(tokens) if kind != "organisation" else (tokens, [])
     if kind != "person":
-        joined = " ".join(tokens)
-        if _LEGAL_RE.search(joined):
-            tokens = _LEGAL_RE.sub(lambda m: LEGAL_FORMS[m.group(1)], joined).split()
+        tokens = fold_legal_forms(tokens)
     return AnalysedName(original=name, tokens=tuple(tokens), titles=tuple(titles), scripts=scripts(text))
 
 
