@@ -45,7 +45,7 @@ def record_keys(record: EntityRecord, analysed=None) -> set[str]:
             continue
         keys |= n.token_keys(an)
         if record.kind == "person" and len(an.tokens) > 1 and name.type != "weak_alias":
-            keys.add("l:" + an.skeletons[-1])
+            keys.add(n.family_name_key(an))
     keys |= {"i:" + k for k in (n.identifier_key(v) for _, v in record.identifiers) if k}
     return keys
 

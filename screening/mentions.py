@@ -112,7 +112,7 @@ class _NameTable:
                 self.by_key[n.name_key(an)].append(entry)
                 self.longest = max(self.longest, len(an.tokens))
                 if record.kind == "person" and len(an.tokens) > 1 and name.type != "weak_alias":
-                    self.by_key["l:" + an.skeletons[-1]].append(entry)
+                    self.by_key[n.family_name_key(an)].append(entry)
 
 
 def _window_keys(ws: list[Word], longest: int, text: str):
@@ -124,10 +124,10 @@ def _window_keys(ws: list[Word], longest: int, text: str):
                 break
             tokens.extend(ws[j].tokens)
             if any(w.capitalised for w in ws[i:j + 1]):
-                yield i, j + 1, "n:" + " ".join(sorted(n.skeleton(n.fold(t)) for t in n.fold_legal_forms(tokens)))
+                yield i, j + 1, "n:" + " ".join(sorted(n.key_skeleton(t) for t in n.fold_legal_forms(tokens)))
         w = ws[i]
         if w.capitalised and len(w.tokens) == 1 and len(w.tokens[0]) >= 4:
-            yield i, i + 1, "l:" + n.skeleton(n.fold(w.tokens[0]))
+            yield i, i + 1, "l:" + n.key_skeleton(w.tokens[0])
 
 
 _ABBREVIATIONS = {t for title in n.TITLES for t in title if len(t) <= 5} | {"st", "jr", "sr", "co", "inc", "corp"}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -72,7 +72,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 
 
 def _greek(match: re.Match) -> str:
-    out = _GREEK_DIGRAPHS[match.group(0).lower()]
+    out = _GREEK_DIGRAPHS[match.group(0).casefold()]
     return out.capitalize() if match.group(0)[0].isupper() else out
 
 
@@ -123,6 +123,7 @@ congresswoman gov governor ambassador amb chairman chairwoman chair ceo director
 spokesperson king queen prince princess emir crown-prince sultan
 sheikh shaikh sheik shaykh ayatollah grand-ayatollah hojatoleslam hojjatoleslam mullah imam haj
 sardar sartip sarlashkar sepahbod pasdar
+presidente predsjednik presedintele prezident prezydent
 herr frau fraulein hr fr prasident praesident bundeskanzler kanzler kanzlerin ministerin aussenminister
 verteidigungsminister generalmajor generalleutnant generaloberst brigadegeneral oberst oberstleutnant
 hauptmann leutnant botschafter botschafterin sprecher sprecherin vizeprasident
@@ -239,9 +240,27 @@ def without_v(skel: str) -> str:
     return skel.replace("v", "") or skel
 
 
-def abjad_skeleton(skel: str) -> str:
-    """A skeleton as Arabic script can write it: no "v" (و as a vowel), "p" as "b" (no p in Arabic)."""
-    return without_v(skel).replace("p", "b")
+_LABIALS = str.maketrans("fpvw", "bbbb")
+
+
+def merge_labials(skel: str) -> str:
+    """b, f, p, v as one letter: Arabic has no p and writes a foreign v as ف (f); Hebrew
+    פ is p or f. Used by abjad comparisons and by every retrieval key (so both sides agree)."""
+    return _DOUBLE_RE.sub(r"\1", skel.translate(_LABIALS))
+
+
+@lru_cache(maxsize=65536)
+def abjad_forms(skel: str) -> frozenset[str]:
+    """The ways an abjad spelling and a Latin one can share a skeleton: labials merged,
+    with و either a consonant (Javad) or a vowel (Rouhani), تش as ch."""
+    base = skel.replace("tS", "S")
+    return frozenset({merge_labials(base), merge_labials(without_v(base))})
+
+
+@lru_cache(maxsize=262144)
+def key_skeleton(token: str) -> str:
+    """The retrieval key of one token: its consonant skeleton with labials merged."""
+    return merge_labials(skeleton(fold(token)))
 
 
 # ---------------------------------------------------------------------------- analysis
@@ -255,13 +274,6 @@ class AnalysedName:
     tokens: tuple[str, ...]
     titles: tuple[str, ...] = ()
     scripts: frozenset[str] = frozenset()
-    folds: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    skeletons: tuple[str, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        folds = tuple(fold(t) for t in self.tokens)
-        object.__setattr__(self, "folds", folds)
-        object.__setattr__(self, "skeletons", tuple(skeleton(f) for f in folds))
 
     @property
     def transliterated(self) -> bool:
@@ -351,8 +363,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         sa, sb = skeleton(fa), skeleton(fb)
         if sa == sb:
             return 0.9, "consonant skeleton"
-        if len(sa) > 1 and len(sb) > 1 and abjad_skeleton(sa) == abjad_skeleton(sb):
-            return 0.85, "consonant skeleton (و read as a vowel, p as b)"
+        if len(sa) > 1 and len(sb) > 1 and abjad_forms(sa) & abjad_forms(sb):
+            return 0.85, "consonant skeleton (labials, و as a vowel)"
         sim = _strict_similarity(sa, sb) if min(len(sa), len(sb)) >= 3 else 0.0
         if sim:
             return 0.85 * sim, "consonant skeleton, fuzzy"
@@ -398,6 +410,7 @@ class NameComparison:
 # name much less ("Putin" vs "Vladimir Vladimirovich Putin").
 UNMATCHED_QUERY_WEIGHT = 0.8
 UNMATCHED_CANDIDATE_WEIGHT = 0.2
+ONE_WORD_CAP = 0.65  # below the default threshold of 0.7
 _NO_MATCH = NameComparison(0.0, (), (), ())
 
 
@@ -459,6 +472,9 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     penalty_c = sum(w * (UNMATCHED_QUERY_WEIGHT if i < contradicted else UNMATCHED_CANDIDATE_WEIGHT)
                     for i, w in enumerate(weights_c))
     score = matched / (total + penalty_q + penalty_c)
+    if any(token_weight(t) >= 1.0 for t in unmatched_c) and sum(1 for p in pairs if p.weight >= 1.0) <= 1:
+        # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a name match.
+        score = min(score, ONE_WORD_CAP)
     return NameComparison(round(score, 4), tuple(pairs), unmatched_q, unmatched_c)
 
 
@@ -471,39 +487,39 @@ def similarity(a: str, b: str, kind: str | None = None) -> float:
 
 
 def token_keys(name: AnalysedName) -> set[str]:
-    """Keys a name is found by: each token's consonant skeleton ("s:"), and the whole
-    name's sorted skeletons ("n:", order-insensitive). Particles and initials give no
-    token key (too common to find anything by)."""
-    keys = {
-        "s:" + s for t, s in zip(name.tokens, name.skeletons) if len(t) > 1 and t not in PARTICLES
-    }
-    if name.abjad:
-        keys |= {"s:" + without_v(s) for t, s in zip(name.tokens, name.skeletons) if len(t) > 1}
-    if name.tokens:
-        keys.add(name_key(name))
-    return keys
+    """Keys a name is found by: each token's key skeleton ("s:"; for a name written in an
+    abjad also with و read as a vowel), and the whole name's sorted key skeletons ("n:",
+    order-insensitive). Particles and initials give no token key (too common to find
+    anything by)."""
+    return {key for key, _ in query_keys(name, joined=False)}
 
 
 def name_key(name: AnalysedName) -> str:
-    return "n:" + " ".join(sorted(name.skeletons))
+    return "n:" + " ".join(sorted(key_skeleton(t) for t in name.tokens))
 
 
-def query_keys(name: AnalysedName) -> list[tuple[str, int]]:
-    """(key, group) for a query name: its token keys (group = token position), the
-    skeletons of adjacent tokens joined (same group as the first), and the name key
-    (group -1)."""
-    out = [("s:" + s, i) for i, (t, s) in enumerate(zip(name.tokens, name.skeletons))
-           if len(t) > 1 and t not in PARTICLES]
-    if name.abjad:
-        out += [("s:" + without_v(s), i) for i, (t, s) in enumerate(zip(name.tokens, name.skeletons))
-                if len(t) > 1 and t not in PARTICLES and without_v(s) != s]
-    for i in range(len(name.tokens) - 1):
-        a, b = name.tokens[i], name.tokens[i + 1]
-        if len(a) > 1 and len(b) > 1:
-            out.append(("s:" + skeleton(fold(a + b)), i))
+def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]:
+    """(key, group) for a name: its token keys (group = token position), with ``joined``
+    the keys of adjacent tokens written as one ("Abd Allah" finds "Abdullah"; same group
+    as the first), and the name key (group -1)."""
+    out = []
+    for i, t in enumerate(name.tokens):
+        if len(t) > 1 and t not in PARTICLES:
+            out.append(("s:" + key_skeleton(t), i))
+            if name.abjad:
+                out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
+    if joined:
+        for i in range(len(name.tokens) - 1):
+            a, b = name.tokens[i], name.tokens[i + 1]
+            if len(a) > 1 and len(b) > 1:
+                out.append(("s:" + key_skeleton(a + b), i))
     if name.tokens:
         out.append((name_key(name), -1))
     return out
+
+
+def family_name_key(name: AnalysedName) -> str:
+    return "l:" + key_skeleton(name.tokens[-1])
 
 
 _ID_RE = re.compile(r"[^0-9A-Z]")

@@ -15,8 +15,8 @@ away by the facts that confirm or contradict it. Weights and why:
   many people share a year); a different year -0.2, same year but a different month or
   day -0.1 (a typo or a day/month swap is more likely than a different year).
 * countries: any shared country +0.02, none shared (both known) -0.1.
-* kind: a person query against an organisation (or the reverse) -0.3: names of
-  companies often contain personal names ("Siemens", "Ford").
+* kind: a person query against an organisation (or the reverse) -0.4, enough to take
+  an exact name below the threshold: companies are often named after people ("Siemens").
 
 Missing facts on either side are neutral. The result is clipped to 0..1.
 """
@@ -33,7 +33,7 @@ WEAK_ALIAS_CAP = 0.55
 IDENTIFIER_HIT = 0.95
 DOB_EXACT, DOB_AGREE, DOB_YEAR_CONFLICT, DOB_DAY_CONFLICT = 0.05, 0.02, -0.2, -0.1
 COUNTRY_AGREE, COUNTRY_CONFLICT = 0.02, -0.1
-KIND_CONFLICT = -0.3
+KIND_CONFLICT = -0.4
 _ANY_SCHEME = {"", "other"}
 
 
