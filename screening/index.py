@@ -129,6 +129,7 @@ def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int |
     seen: set[str] = set()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks of earlier writes, before TRUNCATE
         cursor.execute(f"TRUNCATE {KEY_TABLE}, {ENTITY_TABLE} RESTART IDENTITY")
         restore = _drop_key_indexes(cursor)
         raw = cursor.cursor  # the psycopg cursor, for COPY

@@ -147,26 +147,26 @@ def _joined(ws: list[Word], j: int, text: str) -> bool:
 
 
 def _case_agrees(name: str, window: list[Word]) -> bool:
-    """A capitalised name needs as many capitalised words; an acronym (UK, AP, NATO) must
-    appear in upper case."""
-    name_words = re.findall(r"\w+", name)
-    caps = sum(1 for w in name_words if w[0].isupper())
-    if sum(1 for w in window if w.capitalised) < caps:
+    """A capitalised name needs as many capitalised words; an acronym (UK, AP, NATO,
+    U.N.) must appear in upper case."""
+    name_words = words(name)
+    if sum(1 for w in window if w.capitalised) < sum(1 for w in name_words if w.capitalised):
         return False
-    acronyms = {w for w in (x.replace(".", "") for x in re.findall(r"[\w.]+", name)) if 2 <= len(w) <= 5 and w.isupper()}
-    present = {w.acronym for w in window}
-    return acronyms <= present
+    acronyms = {w.acronym for w in name_words if 2 <= len(w.acronym) <= 5}
+    return acronyms <= {w.acronym for w in window}
 
 
 def find_mentions(text: str, source: Sequence[EntityRecord] | None = None, *, min_score: float = MIN_SCORE,
-                  family_names: bool = True, weak_aliases: bool = True, nested: bool = False) -> list[Mention]:
+                  family_names: bool = True, weak_aliases: bool = True, nested: bool = True) -> list[Mention]:
     """Spans of ``text`` that name a known entity, in text order.
 
     ``source``: records to look for; None means the database match index. ``min_score``
     applies to the name similarity; weak aliases ("UK", "Tehran") are reported with
     their score capped at the weak-alias cap and can be left out; ``family_names``
-    reports a person's family name standing alone; ``nested`` keeps spans inside longer
-    ones ("Iranian Revolutionary Guard" inside "... Aerospace Force").
+    reports a person's family name standing alone; ``nested`` keeps spans of other
+    entities inside longer ones ("Biden" inside "Biden administration", "Iranian
+    Revolutionary Guard" inside "... Aerospace Force"); a span inside a longer one of the
+    same entity, or crossing another, is always dropped.
     """
     ws = words(text)
     if not ws:
@@ -218,7 +218,8 @@ def index_analysis(record: EntityRecord) -> list:
 
 
 def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
-    """One mention per (span, entity), its best; then the longest spans win overlaps."""
+    """One mention per (span, entity), its best; then longer spans win over the spans
+    they cross or (same entity, or ``nested`` off) contain."""
     best: dict[tuple[int, int, str], Mention] = {}
     for m in found:
         k = (m.start, m.end, m.entity_id)
@@ -227,14 +228,13 @@ def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
     ranked = sorted(best.values(), key=lambda m: (-(m.end - m.start), -m.score, m.start, m.entity_id))
     kept: list[Mention] = []
     for m in ranked:
-        clash = False
         for k in kept:
-            if m.start < k.end and k.start < m.end and (m.start, m.end) != (k.start, k.end):
-                inside = k.start <= m.start and m.end <= k.end
-                if not (nested and inside):
-                    clash = True
-                    break
-        if not clash:
+            if not (m.start < k.end and k.start < m.end) or (m.start, m.end) == (k.start, k.end):
+                continue
+            inside = k.start <= m.start and m.end <= k.end
+            if not inside or not nested or k.entity_id == m.entity_id:
+                break
+        else:
             kept.append(m)
     return sorted(kept, key=lambda m: (m.start, -m.end, -m.score, m.entity_id))
 

@@ -240,12 +240,13 @@ def without_v(skel: str) -> str:
     return skel.replace("v", "") or skel
 
 
-_LABIALS = str.maketrans("fpvw", "bbbb")
+_LABIALS = str.maketrans("fpvwg", "bbbbk")
 
 
 def merge_labials(skel: str) -> str:
-    """b, f, p, v as one letter: Arabic has no p and writes a foreign v as ف (f); Hebrew
-    פ is p or f. Used by abjad comparisons and by every retrieval key (so both sides agree)."""
+    """b, f, p, v as one letter, and g as k: Arabic has no p and writes a foreign v as ف
+    (f); Hebrew פ is p or f; g stands for گ, غ and ق alike ("Zolfagari", "Zolfaghari").
+    Used by abjad comparisons and by every retrieval key (so both sides agree)."""
     return _DOUBLE_RE.sub(r"\1", skel.translate(_LABIALS))
 
 

@@ -1,5 +1,3 @@
-import sys
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
@@ -28,8 +26,9 @@ class Command(BaseCommand):
             raise CommandError(f"--source {path}: {exc}") from exc
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        self.stderr.ending = ""  # the progress bar writes its own line ends
         try:
-            count = services.rebuild(factory(), progress=not no_progress, batch_size=batch_size, file=sys.stderr)
+            count = services.rebuild(factory(), progress=not no_progress, batch_size=batch_size, file=self.stderr)
         except ValueError as exc:
             raise CommandError(f"{path}: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Match index rebuilt: {count} entities from {path}."))
