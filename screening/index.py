@@ -1,10 +1,12 @@
 """The PostgreSQL match index: build it (in full or one entity at a time) and query it.
 
-Candidate retrieval runs in one SQL statement: every query key walks its posting list
-in the (key, entity) btree, at most ``POSTING_CAP`` entries each, so a very common token
-("mohammad", "bank") costs a bounded amount and weighs little (its weight is
-ln(1 + cap / postings), an IDF); rarer tokens and a whole-name key decide which
-``CANDIDATES`` entities come back, with their documents. Python then scores those
+Candidate retrieval runs in one SQL statement. Each query key is weighed by how common
+it is (ln(1 + cap / postings), an IDF; the postings are counted up to ``POSTING_CAP``
+only). The keys that are not very common walk their posting lists in the (key, entity)
+btree and seed the candidates; the best ``PROBE`` seeds are then checked for the very
+common keys ("mohammad", "bank") one btree probe each, instead of reading those long
+lists (only when a query has nothing but very common keys are their lists read, capped).
+The best ``CANDIDATES`` come back with their documents. Python then scores those
 candidates in full (``screening.scoring``) and ranks them. The number of queries per
 match is one, whatever the size of the index.
 """
@@ -22,6 +24,7 @@ from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
 ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then rebuild
 POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
+PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 40       # entities scored in Python per query
 NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees (order-insensitive)
 IDENTIFIER_KEY_WEIGHT = 8.0
@@ -127,6 +130,10 @@ def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int |
                file=file or sys.stderr, mininterval=0.5)
     count = 0
     seen: set[str] = set()
+    # COPY FREEZE writes the rows already visible to all (index-only scans need no heap
+    # visits); PostgreSQL allows it only in the transaction that truncated the table and
+    # without older snapshots, i.e. when this is the outermost transaction.
+    freeze = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks of earlier writes, before TRUNCATE
@@ -145,10 +152,10 @@ def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int |
                              _json(record_doc(record, analysed))))
             keys.extend((k, count) for k in record_keys(record, analysed))
             if len(entities) >= batch_size:
-                _copy(raw, entities, keys)
+                _copy(raw, entities, keys, freeze)
                 bar.update(len(entities))
                 entities, keys = [], []
-        _copy(raw, entities, keys)
+        _copy(raw, entities, keys, freeze)
         bar.update(len(entities))
         bar.close()
         if progress:
@@ -168,16 +175,17 @@ def _json(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _copy(raw, entities, keys) -> None:
+def _copy(raw, entities, keys, freeze: bool) -> None:
     if not entities:
         return
-    with raw.copy(f"COPY {ENTITY_TABLE} (id, entity_id, kind, caption, doc) FROM STDIN") as copy:
+    options = " WITH (FREEZE)" if freeze else ""
+    with raw.copy(f"COPY {ENTITY_TABLE} (id, entity_id, kind, caption, doc) FROM STDIN{options}") as copy:
         for row in entities:
             copy.write_row(row)
     # Keys are plain ASCII without tabs or backslashes: write COPY text directly (fast).
     buffer = io.StringIO()
     buffer.writelines(f"{k}\t{pk}\n" for k, pk in keys)
-    with raw.copy(f"COPY {KEY_TABLE} (key, entity_id) FROM STDIN") as copy:
+    with raw.copy(f"COPY {KEY_TABLE} (key, entity_id) FROM STDIN{options}") as copy:
         copy.write(buffer.getvalue())
 
 
@@ -212,49 +220,59 @@ def _drop_key_indexes(cursor) -> list[str]:
 
 _RETRIEVE = f"""
 WITH q AS (
-    SELECT * FROM unnest(%(keys)s::text[], %(groups)s::int[], %(fixed)s::float8[]) AS q(key, grp, fixed)
+    SELECT * FROM unnest(%(keys)s::text[], %(fixed)s::float8[]) AS q(key, fixed)
 ),
-postings AS MATERIALIZED (
-    SELECT q.key, q.grp, q.fixed, p.entity_id
-    FROM q CROSS JOIN LATERAL (
-        SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = q.key LIMIT %(cap)s
+counted AS MATERIALIZED (
+    SELECT q.key, q.fixed,
+           (SELECT count(*) FROM (SELECT 1 FROM {KEY_TABLE} k WHERE k.key = q.key LIMIT %(cap)s) s) AS postings
+    FROM q
+),
+w AS MATERIALIZED (
+    SELECT key, coalesce(fixed, ln(1.0 + %(cap)s::float8 / postings)) AS w,
+           fixed IS NULL AND postings >= %(cap)s AS common
+    FROM counted WHERE postings > 0
+),
+seeds AS MATERIALIZED (
+    SELECT p.entity_id, sum(w.w) AS w
+    FROM w CROSS JOIN LATERAL (
+        SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = w.key LIMIT %(cap)s
     ) p
-),
-df AS (SELECT key, count(*)::float8 AS postings FROM postings GROUP BY key),
-hits AS (
-    SELECT p.entity_id, p.grp, max(coalesce(p.fixed, ln(1.0 + %(cap)s / df.postings))) AS w
-    FROM postings p JOIN df USING (key)
-    GROUP BY p.entity_id, p.grp
+    WHERE NOT w.common OR NOT EXISTS (SELECT 1 FROM w rare WHERE NOT rare.common)
+    GROUP BY p.entity_id
+    ORDER BY sum(w.w) DESC, p.entity_id
+    LIMIT %(probe)s
 ),
 top AS (
-    SELECT entity_id, sum(w) AS w FROM hits GROUP BY entity_id ORDER BY sum(w) DESC, entity_id LIMIT %(n)s
+    SELECT s.entity_id, s.w + coalesce((
+        SELECT sum(c.w) FROM w c
+        WHERE c.common AND EXISTS (SELECT 1 FROM w rare WHERE NOT rare.common)
+          AND EXISTS (SELECT 1 FROM {KEY_TABLE} k WHERE k.key = c.key AND k.entity_id = s.entity_id)
+    ), 0) AS w
+    FROM seeds s
+    ORDER BY 2 DESC, s.entity_id
+    LIMIT %(n)s
 )
 SELECT e.entity_id, e.kind, e.doc FROM top JOIN {ENTITY_TABLE} e ON e.id = top.entity_id ORDER BY top.w DESC
 """
 
 
-def query_keys(pq: PreparedQuery) -> tuple[list[str], list[int], list[float | None]]:
-    """The query's keys, their groups (a token's keys count once) and fixed weights."""
-    keys: dict[str, tuple[int, float | None]] = {}
-    base = 0
+def query_keys(pq: PreparedQuery) -> tuple[list[str], list[float | None]]:
+    """The query's keys and their fixed weights (None: weighed by how common the key is)."""
+    keys: dict[str, float | None] = {}
     for an in pq.names:
         for key, group in n.query_keys(an):
-            if group == -1:
-                keys.setdefault(key, (-1, NAME_KEY_WEIGHT))
-            else:
-                keys.setdefault(key, (base + group, None))
-        base += len(an.tokens) + 1
+            keys.setdefault(key, NAME_KEY_WEIGHT if group == -1 else None)
     for _, value in pq.identifier_keys:
-        keys.setdefault("i:" + value, (-2, IDENTIFIER_KEY_WEIGHT))
-    return list(keys), [g for g, _ in keys.values()], [w for _, w in keys.values()]
+        keys.setdefault("i:" + value, IDENTIFIER_KEY_WEIGHT)
+    return list(keys), list(keys.values())
 
 
 def candidates(pq: PreparedQuery, limit: int = CANDIDATES) -> list[tuple[EntityRecord, list]]:
-    keys, groups, fixed = query_keys(pq)
+    keys, fixed = query_keys(pq)
     if not keys:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_RETRIEVE, {"keys": keys, "groups": groups, "fixed": fixed, "cap": POSTING_CAP, "n": limit})
+        cursor.execute(_RETRIEVE, {"keys": keys, "fixed": fixed, "cap": POSTING_CAP, "probe": PROBE, "n": limit})
         rows = cursor.fetchall()
     return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc in rows]
 

@@ -124,7 +124,7 @@ def _window_keys(ws: list[Word], longest: int, text: str):
                 break
             tokens.extend(ws[j].tokens)
             if any(w.capitalised for w in ws[i:j + 1]):
-                yield i, j + 1, "n:" + " ".join(sorted(n.key_skeleton(t) for t in n.fold_legal_forms(tokens)))
+                yield i, j + 1, n.tokens_key(tokens)
         w = ws[i]
         if w.capitalised and len(w.tokens) == 1 and len(w.tokens[0]) >= 4:
             yield i, i + 1, "l:" + n.key_skeleton(w.tokens[0])

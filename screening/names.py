@@ -363,7 +363,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     if abjad:
         sa, sb = skeleton(fa), skeleton(fb)
         if sa == sb:
-            return 0.9, "consonant skeleton"
+            # two consonants or fewer say less (Majid and Mahmoud's typo "Mamoud" are both "md")
+            return (0.9 if len(sa) > 2 else 0.8), "consonant skeleton"
         if len(sa) > 1 and len(sb) > 1 and abjad_forms(sa) & abjad_forms(sb):
             return 0.85, "consonant skeleton (labials, و as a vowel)"
         sim = _strict_similarity(sa, sb) if min(len(sa), len(sb)) >= 3 else 0.0
@@ -496,7 +497,15 @@ def token_keys(name: AnalysedName) -> set[str]:
 
 
 def name_key(name: AnalysedName) -> str:
-    return "n:" + " ".join(sorted(key_skeleton(t) for t in name.tokens))
+    return tokens_key(name.tokens)
+
+
+def tokens_key(tokens) -> str:
+    """The whole-name key of some tokens: sorted key skeletons, legal forms left out
+    ("Esdoin Bank" = "Esdoin Bank Company")."""
+    tokens = fold_legal_forms(tokens)
+    kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS] or tokens
+    return "n:" + " ".join(sorted(key_skeleton(t) for t in kept))
 
 
 def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]:
@@ -505,7 +514,7 @@ def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]
     as the first), and the name key (group -1)."""
     out = []
     for i, t in enumerate(name.tokens):
-        if len(t) > 1 and t not in PARTICLES:
+        if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
             out.append(("s:" + key_skeleton(t), i))
             if name.abjad:
                 out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
