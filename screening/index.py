@@ -26,7 +26,8 @@ ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then
 POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
 PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 40       # entities scored in Python per query
-NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees (order-insensitive)
+NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees in its consonants (order-insensitive)
+SPELLING_KEY_WEIGHT = 6.0  # ... and in its folded spelling
 IDENTIFIER_KEY_WEIGHT = 8.0
 
 ENTITY_TABLE = "screening_indexedentity"
@@ -261,7 +262,7 @@ def query_keys(pq: PreparedQuery) -> tuple[list[str], list[float | None]]:
     keys: dict[str, float | None] = {}
     for an in pq.names:
         for key, group in n.query_keys(an):
-            keys.setdefault(key, NAME_KEY_WEIGHT if group == -1 else None)
+            keys.setdefault(key, {-1: NAME_KEY_WEIGHT, -3: SPELLING_KEY_WEIGHT}.get(group))
     for _, value in pq.identifier_keys:
         keys.setdefault("i:" + value, IDENTIFIER_KEY_WEIGHT)
     return list(keys), list(keys.values())

@@ -5,7 +5,8 @@ Two tables. ``IndexedEntity`` holds one row per entity with everything scoring n
 its candidates in the same query that finds them. ``NameKey`` is the inverted index:
 (key, entity) pairs whose primary key is the btree that candidate retrieval walks; keys
 are "s:<consonant skeleton of a name token>", "n:<sorted skeletons of a whole name>",
-"l:<skeleton of a person's family name>" (mentions only) and "i:<identifier>".
+"f:<sorted folded spellings of a whole name>", "l:<skeleton of a person's family name>"
+(mentions only) and "i:<identifier>".
 """
 from django.db import models
 

@@ -500,6 +500,15 @@ def name_key(name: AnalysedName) -> str:
     return tokens_key(name.tokens)
 
 
+def spelling_key(name: AnalysedName) -> str:
+    """The whole name in romanisation-folded spelling, sorted: finds the same name
+    written with different diacritics, case, order or romanisation among many that
+    share its consonants."""
+    tokens = fold_legal_forms(name.tokens)
+    kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS] or tokens
+    return "f:" + " ".join(sorted(fold(t) for t in kept))
+
+
 def tokens_key(tokens) -> str:
     """The whole-name key of some tokens: sorted key skeletons, legal forms left out
     ("Esdoin Bank" = "Esdoin Bank Company")."""
@@ -511,7 +520,7 @@ def tokens_key(tokens) -> str:
 def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]:
     """(key, group) for a name: its token keys (group = token position), with ``joined``
     the keys of adjacent tokens written as one ("Abd Allah" finds "Abdullah"; same group
-    as the first), and the name key (group -1)."""
+    as the first), the name key (group -1) and the spelling key (group -3)."""
     out = []
     for i, t in enumerate(name.tokens):
         if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
@@ -525,6 +534,7 @@ def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]
                 out.append(("s:" + key_skeleton(a + b), i))
     if name.tokens:
         out.append((name_key(name), -1))
+        out.append((spelling_key(name), -3))
     return out
 
 
