@@ -25,7 +25,7 @@ from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then rebuild
 POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
 PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
-CANDIDATES = 40       # entities scored in Python per query
+CANDIDATES = 25       # entities scored in Python per query
 NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees in its consonants (order-insensitive)
 SPELLING_KEY_WEIGHT = 6.0  # ... and in its folded spelling
 IDENTIFIER_KEY_WEIGHT = 8.0

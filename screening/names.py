@@ -68,6 +68,13 @@ def scripts(text: str) -> frozenset[str]:
 # applied before anyascii, which reads them letter by letter (Poytin, Vlantimir).
 _GREEK_DIGRAPHS = {"ου": "ou", "μπ": "b", "ντ": "d", "γκ": "g", "τζ": "dz", "τσ": "ts"}
 _GREEK_RE = re.compile("|".join(_GREEK_DIGRAPHS), re.IGNORECASE)
+# Háček and cedilla letters that stand for two English ones (Czech, Slovak, Croatian,
+# Baltic and scholarly romanisations of Cyrillic and Persian: Janukovyč, Gašt-e Eršād,
+# Şor); NFKD would drop the mark and leave a different sound (c, s, z).
+_DIGRAPH_LETTERS = str.maketrans({
+    "č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ş": "sh", "Ş": "Sh", "ș": "sh", "Ș": "Sh",
+    "ć": "ch", "Ć": "Ch",
+})
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -82,6 +89,7 @@ def ascii_form(text: str) -> str:
     text = text.translate(_ZERO_WIDTH)
     if text.isascii():
         return text
+    text = unicodedata.normalize("NFC", text).translate(_DIGRAPH_LETTERS)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     if not text.isascii():
@@ -203,6 +211,7 @@ _FOLD_RULES = [
     (re.compile(r"tz|ts|z"), "s"),                        # Zelensky / Selensky, Yeltsin / Jelzin
     (re.compile(r"x"), "ks"),
     (re.compile(r"w"), "v"),                              # Wolodymyr / Volodymyr
+    (re.compile(r"(?<=[^aeiouy])yo"), "e"),               # Ё after a consonant: Artyom / Artem, Fyodor / Fedor
     (re.compile(r"ou|oo"), "u"),                          # Yousef / Yusuf, Rouhani / Ruhani
     (re.compile(r"ee|ea"), "i"),
     (re.compile(r"ae"), "e"),                             # Praesident / Präsident
@@ -377,7 +386,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         return max(sim, 0.9), "vowel variant"
     if sim:
         return sim, "fuzzy"
-    if len(skeleton(fa)) >= 4 and skeleton(fa) == skeleton(fb) and OSA.distance(fa, fb) <= 2:
+    if len(skeleton(fa)) >= 3 and length >= 5 and skeleton(fa) == skeleton(fb) and OSA.distance(fa, fb) <= 2:
         return 0.85, "vowel variant"  # Mohammed / Muhammad: two vowels apart, same consonants
     return 0.0, "different"
 
@@ -416,46 +425,69 @@ ONE_WORD_CAP = 0.65  # below the default threshold of 0.7
 _NO_MATCH = NameComparison(0.0, (), (), ())
 
 
-def _units(tokens: tuple[str, ...]) -> list[tuple[frozenset[int], str, float]]:
+@lru_cache(maxsize=65536)
+def _units(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[int], str, float], ...]:
     """Single tokens and adjacent pairs merged (for names written with or without a space)."""
     units = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(tokens)]
     for i in range(len(tokens) - 1):
         if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
             units.append((frozenset({i, i + 1}), tokens[i] + tokens[i + 1],
                           token_weight(tokens[i]) + token_weight(tokens[i + 1])))
-    return units
+    return tuple(units)
+
+
+@lru_cache(maxsize=65536)
+def token_key_set(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Key skeletons of some tokens, for a quick overlap count before a full comparison."""
+    return frozenset(key_skeleton(t) for t in tokens)
 
 
 def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     """Similarity of two analysed names, 0..1, independent of token order."""
-    q, c = query.tokens, candidate.tokens
-    if not q or not c:
-        return _NO_MATCH
-    abjad = query.abjad or candidate.abjad
-    if sorted(q) == sorted(c):
-        pairs = tuple(TokenPair(t, t, 1.0, "exact", token_weight(t)) for t in q)
-        return NameComparison(1.0, pairs, (), ())
+    return _compare(query.tokens, candidate.tokens, query.abjad or candidate.abjad)
+
+
+def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
+    """Greedy alignment: the most similar pairs first, each word used once."""
     scored = []
-    q_units, c_units = _units(q), _units(c)
     for qi, qt, qw in q_units:
         for ci, ct, cw in c_units:
             if len(qi) > 1 and len(ci) > 1:
-                continue  # merging both sides is just two single-token pairs
+                continue  # joining on both sides is just two single-word pairs
             sim, how = token_similarity(qt, ct, abjad)
             if sim > 0:
                 if len(qi) > 1 or len(ci) > 1:
                     how = "joined " + how
                 scored.append((sim, len(qi) + len(ci), qi, ci, qt, ct, how, max(qw, cw)))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    pairs = []
     for sim, _, qi, ci, qt, ct, how, weight in scored:
         if used_q & qi or used_c & ci:
             continue
         used_q |= qi
         used_c |= ci
         pairs.append(TokenPair(qt, ct, sim, how, weight))
+
+
+@lru_cache(maxsize=65536)
+def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool) -> NameComparison:
+    if not q or not c:
+        return _NO_MATCH
+    if sorted(q) == sorted(c):
+        pairs = tuple(TokenPair(t, t, 1.0, "exact", token_weight(t)) for t in q)
+        return NameComparison(1.0, pairs, (), ())
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[TokenPair] = []
+    # Word against word first; if that leaves words over on both sides, or on one side
+    # next to a poor pair, again with adjacent words joined ("Abd Allah" / "Abdullah",
+    # "SiemensAG" / "Siemens AG").
+    singles_q = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(q)]
+    singles_c = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(c)]
+    _align(singles_q, singles_c, abjad, used_q, used_c, pairs)
+    left_q, left_c = len(used_q) < len(q), len(used_c) < len(c)
+    if (left_q and left_c) or ((left_q or left_c) and any(p.similarity < 0.9 for p in pairs)):
+        used_q.clear(), used_c.clear(), pairs.clear()
+        _align(_units(q), _units(c), abjad, used_q, used_c, pairs)
     unmatched_q = tuple(t for i, t in enumerate(q) if i not in used_q)
     unmatched_c = tuple(t for i, t in enumerate(c) if i not in used_c)
     total = sum(p.weight for p in pairs)

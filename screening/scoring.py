@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .names import AnalysedName, analyse, analyse_variants, compare, identifier_key
+from .names import AnalysedName, analyse, analyse_variants, compare, identifier_key, token_key_set
 from .records import EntityRecord, NameRecord, Query
 
 THRESHOLD = 0.7
@@ -97,10 +97,23 @@ def _transliteration(q: AnalysedName, c: AnalysedName) -> str | None:
     return f"{'+'.join(qs)} → {'+'.join(cs)} (compared in Latin letters)"
 
 
+FULLY_COMPARED_NAMES = 3  # per query name: an entity's names sharing the most word keys with it
+
+
+def _shortlist(qn: AnalysedName, names):
+    """The names of an entity worth a full comparison with ``qn``: all of them when they
+    are few, else those sharing the most word keys (entities on lists have dozens of AKAs)."""
+    if len(names) <= FULLY_COMPARED_NAMES:
+        return names
+    keys = token_key_set(qn.tokens)
+    ranked = sorted(names, key=lambda item: -len(keys & token_key_set(item[1].tokens)))
+    return ranked[:FULLY_COMPARED_NAMES]
+
+
 def _name_feature(pq: PreparedQuery, names) -> tuple[float, Feature | None, NameRecord | None]:
     best = (0.0, None, None, None, None)
     for qn in pq.names:
-        for rec, an in names:
+        for rec, an in _shortlist(qn, names):
             comparison = compare(qn, an)
             if comparison.score <= 0:
                 continue
