@@ -295,16 +295,25 @@ def match(query: Query, limit: int = 10, threshold: float = THRESHOLD) -> list[R
     return results[:limit]
 
 
+LOOKUP_CAP = 50  # entities per key when finding mentions (a common family name must not load thousands)
+
+
 def lookup(keys: Iterable[str]) -> list[tuple[EntityRecord, list]]:
-    """Entities having any of these exact keys (for mention finding), with their names."""
+    """Entities having any of these exact keys (for mention finding), with their names;
+    at most ``LOOKUP_CAP`` entities per key."""
     keys = sorted(set(keys))
     if not keys:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT e.entity_id, e.kind, e.doc FROM {ENTITY_TABLE} e
-                WHERE e.id IN (SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = ANY(%s::text[]))""",
-            [keys],
+                WHERE e.id IN (
+                    SELECT p.entity_id FROM unnest(%s::text[]) AS q(key)
+                    CROSS JOIN LATERAL (
+                        SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = q.key LIMIT %s
+                    ) p
+                )""",
+            [keys, LOOKUP_CAP],
         )
         rows = cursor.fetchall()
     return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc in rows]

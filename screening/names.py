@@ -75,6 +75,7 @@ _DIGRAPH_LETTERS = str.maketrans({
     "č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ş": "sh", "Ş": "Sh", "ș": "sh", "Ș": "Sh",
     "ć": "ch", "Ć": "Ch",
 })
+_ARTICLE_RE = re.compile(r"(?<!\w)ال(?!له)(?=\w\w)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -90,6 +91,9 @@ def ascii_form(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text).translate(_DIGRAPH_LETTERS)
+    # The Arabic article is written joined to its word (الحمزي), the Latin one apart
+    # (AL-HAMZI): split it off (not in الله, Allah).
+    text = _ARTICLE_RE.sub("al-", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     if not text.isascii():
@@ -204,6 +208,7 @@ _FOLD_RULES = [
     (re.compile(r"dzh|dsch|zh|dj"), "j"),                 # Дж, Ж: Dzhokhar / Dschochar, Djamal
     (re.compile(r"tsch|tch|tsj|sch|sh|ch|sj"), "S"),      # Ш, Ч: Schoigu / Shoigu, Tschernenko / Chernenko
     (re.compile(r"kh"), "h"),                             # Х: Khamenei / Hamenei
+    (re.compile(r"dh"), "z"),                             # ذ: Arabic dh, Persian z (Dhu al-Qadr / Zolghadr)
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
     (re.compile(r"gh|q|ck|c(?![eiy])"), "k"),             # ق, غ: Bagheri / Baqeri, Ghasem / Qasem
@@ -260,10 +265,11 @@ def merge_labials(skel: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def abjad_forms(skel: str) -> frozenset[str]:
-    """The ways an abjad spelling and a Latin one can share a skeleton: labials merged,
-    with و either a consonant (Javad) or a vowel (Rouhani), تش as ch."""
-    base = skel.replace("tS", "S")
+def abjad_forms(token: str) -> frozenset[str]:
+    """The ways an abjad spelling and a Latin one of a token can share a skeleton:
+    j kept as a consonant (ج: Khajeh, Javad), labials merged, و either a consonant
+    (Javad) or a vowel (Rouhani), تش as ch."""
+    base = skeleton(fold(token.replace("j", "J"))).replace("tS", "S").replace("J", "j")
     return frozenset({merge_labials(base), merge_labials(without_v(base))})
 
 
@@ -303,11 +309,11 @@ def analyse(name: str, kind: str | None = None) -> AnalysedName:
     """Normalise a name. Titles are stripped unless ``kind`` is "organisation"."""
     text = " ".join(name.split())
     parts = [p for p in text.split(",") if p.strip()]
-    if len(parts) == 2 and len(tokenise(parts[0])) <= 3:
+    if kind != "organisation" and len(parts) == 2 and len(tokenise(parts[0])) <= 3:
         # "Bagheri, Maj. Gen. Mohammad Hossein" → given names first, titles stripped from each part.
         family, given = (tokenise(p) for p in parts)
-        family, t1 = strip_titles(family) if kind != "organisation" else (family, [])
-        given, t2 = strip_titles(given) if kind != "organisation" else (given, [])
+        family, t1 = strip_titles(family)
+        given, t2 = strip_titles(given)
         tokens, titles = given + family, t1 + t2
     else:
         tokens = tokenise(text)
@@ -374,7 +380,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         if sa == sb:
             # two consonants or fewer say less (Majid and Mahmoud's typo "Mamoud" are both "md")
             return (0.9 if len(sa) > 2 else 0.8), "consonant skeleton"
-        if len(sa) > 1 and len(sb) > 1 and abjad_forms(sa) & abjad_forms(sb):
+        if abjad_forms(a) & abjad_forms(b) and max(len(sa), len(sb)) > 1:
             return 0.85, "consonant skeleton (labials, و as a vowel)"
         sim = _strict_similarity(sa, sb) if min(len(sa), len(sb)) >= 3 else 0.0
         if sim:

@@ -105,6 +105,9 @@ def test_vowel_variants_share_a_skeleton_and_score_high(a, b):
     ("Donlad Trump", "Donald Trump", 0.7),                     # a swap of neighbours is one edit
     ("Oleksandr Viktorovyč Janukovyč", "Oleksandr Viktorovych Yanukovych", 0.9),
     ("Artyom Gennadievich Sheykin", "Артем Геннадьевич Шейкин", 0.9),  # ё written e or yo
+    ("أحمد الحمزي", "Ahmad al-Hamzi", 0.9),                   # the article written joined
+    ("افشین خواجه فرد", "Afshin Khajeh Fard", 0.85),          # ج is a consonant
+    ("احمد ذوالقدر", "Ahmad Zolghadr", 0.85),                 # ذ: dh in Arabic, z in Persian
 ])
 def test_same_names_across_spellings_and_scripts(query, candidate, at_least):
     assert n.similarity(query, candidate, "person") >= at_least
