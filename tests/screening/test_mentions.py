@@ -158,3 +158,14 @@ def test_every_cited_name_of_the_seed_corpus_is_found_at_its_citation(through):
                    for m in found[source]):
             missing.append((source, value, at, key))
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_mentions_through_the_index_take_one_query(django_assert_num_queries):
+    services.rebuild(RECORDS, progress=False)
+    text = "Сергей Шойгу met Volodymyr Zelenskyy's aides and the U.N. Security Council. " * 20
+    # 1. every run of words keyed like a name → the entities having those keys, with their documents
+    with django_assert_num_queries(1):
+        found = services.find_mentions(text)
+    assert {m.entity_id for m in found} == {"ent_shoigu", "ent_zelenskyy", "ent_unsc"}
+    assert len(found) == 60
