@@ -26,9 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"--source {path}: {exc}") from exc
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        self.stderr.ending = ""  # the progress bar writes its own line ends
+        ending, self.stderr.ending = self.stderr.ending, ""  # the progress bar writes its own line ends
         try:
             count = services.rebuild(factory(), progress=not no_progress, batch_size=batch_size, file=self.stderr)
         except ValueError as exc:
             raise CommandError(f"{path}: {exc}") from exc
+        finally:
+            self.stderr.ending = ending
         self.stdout.write(self.style.SUCCESS(f"Match index rebuilt: {count} entities from {path}."))
