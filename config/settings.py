@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sanctions",
     "corpus",
     "publishing",
+    "screening",
 ]
 
 MIDDLEWARE = [

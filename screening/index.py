@@ -1,0 +1,319 @@
+"""The PostgreSQL match index: build it (in full or one entity at a time) and query it.
+
+Candidate retrieval runs in one SQL statement. Each query key is weighed by how common
+it is (ln(1 + cap / postings), an IDF; the postings are counted up to ``POSTING_CAP``
+only). The keys that are not very common walk their posting lists in the (key, entity)
+btree and seed the candidates; the best ``PROBE`` seeds are then checked for the very
+common keys ("mohammad", "bank") one btree probe each, instead of reading those long
+lists (only when a query has nothing but very common keys are their lists read, capped).
+The best ``CANDIDATES`` come back with their documents. Python then scores those
+candidates in full (``screening.scoring``) and ranks them. The number of queries per
+match is one, whatever the size of the index.
+"""
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from . import names as n
+from .records import EntityRecord, NameRecord, Query
+from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
+
+ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then rebuild
+POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
+PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
+CANDIDATES = 25       # entities scored in Python per query
+NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees in its consonants (order-insensitive)
+SPELLING_KEY_WEIGHT = 6.0  # ... and in its folded spelling
+IDENTIFIER_KEY_WEIGHT = 8.0
+
+ENTITY_TABLE = "screening_indexedentity"
+KEY_TABLE = "screening_namekey"
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+def analyse_record(record: EntityRecord) -> list[tuple[NameRecord, n.AnalysedName]]:
+    return [(name, n.analyse(name.value, record.kind)) for name in record.names]
+
+
+def record_keys(record: EntityRecord, analysed=None) -> set[str]:
+    """Every key an entity is found by."""
+    keys: set[str] = set()
+    for name, an in analysed if analysed is not None else analyse_record(record):
+        if not an.tokens:
+            continue
+        keys |= n.token_keys(an)
+        if record.kind == "person" and len(an.tokens) > 1 and name.type != "weak_alias":
+            keys.add(n.family_name_key(an))
+    keys |= {"i:" + k for k in (n.identifier_key(v) for _, v in record.identifiers) if k}
+    return keys
+
+
+def record_doc(record: EntityRecord, analysed) -> dict:
+    return {
+        "v": ANALYSIS_VERSION,
+        "names": [[name.value, name.type, name.lang, " ".join(an.tokens), sorted(an.scripts)] for name, an in analysed],
+        "birth_date": record.birth_date,
+        "countries": list(record.countries),
+        "identifiers": [list(i) for i in record.identifiers],
+    }
+
+
+def record_from_doc(entity_id: str, kind: str, doc: dict) -> tuple[EntityRecord, list]:
+    """The record and its analysed names, as stored (re-analysed if the analysis changed)."""
+    record = EntityRecord(
+        entity_id, kind, [NameRecord(v, t, lang) for v, t, lang, *_ in doc["names"]],
+        birth_date=doc.get("birth_date", ""), countries=doc.get("countries", ()),
+        identifiers=[tuple(i) for i in doc.get("identifiers", ())],
+    )
+    if doc.get("v") != ANALYSIS_VERSION:
+        return record, analyse_record(record)
+    analysed = [
+        (name, n.AnalysedName(original=name.value, tokens=tuple(tokens.split()), scripts=frozenset(scripts)))
+        for name, (_, _, _, tokens, scripts) in zip(record.names, doc["names"], strict=True)
+    ]
+    return record, analysed
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def index_entity(record: EntityRecord) -> None:
+    """Add or replace one entity (a version was published): three statements, one transaction."""
+    analysed = analyse_record(record)
+    keys = sorted(record_keys(record, analysed))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {ENTITY_TABLE} (entity_id, kind, caption, doc, indexed_at)
+                VALUES (%s, %s, %s, %s::jsonb, now())
+                ON CONFLICT (entity_id) DO UPDATE
+                SET kind = EXCLUDED.kind, caption = EXCLUDED.caption, doc = EXCLUDED.doc, indexed_at = now()
+                RETURNING id""",
+            [record.entity_id, record.kind, record.caption[:500], _json(record_doc(record, analysed))],
+        )
+        pk = cursor.fetchone()[0]
+        cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE entity_id = %s", [pk])
+        cursor.execute(
+            f"INSERT INTO {KEY_TABLE} (key, entity_id) SELECT k, %s FROM unnest(%s::text[]) AS k",
+            [pk, keys],
+        )
+
+
+def remove_entity(entity_id: str) -> bool:
+    """Take an entity out of the index (retracted, merged away). True if it was there."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {ENTITY_TABLE} WHERE entity_id = %s RETURNING id", [entity_id])
+        row = cursor.fetchone()
+        if row:
+            cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE entity_id = %s", [row[0]])
+    return row is not None
+
+
+def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int | None = None,
+            batch_size: int = 5000, file=None) -> int:
+    """Replace the whole index with ``records``, in one transaction; returns the count.
+
+    Rows are streamed with COPY; the key table's indexes and constraints are dropped
+    first and rebuilt at the end (several times faster than maintaining them row by
+    row). Readers keep seeing the old index until the commit; the TRUNCATE makes them
+    wait for it (a rebuild is an operator's action, not a routine one).
+    """
+    from tqdm import tqdm
+
+    if total is None and hasattr(records, "__len__"):
+        total = len(records)
+    bar = tqdm(total=total, desc="indexing entities", unit=" entities", disable=not progress,
+               file=file or sys.stderr, mininterval=0.5)
+    count = 0
+    seen: set[str] = set()
+    # COPY FREEZE writes the rows already visible to all (index-only scans need no heap
+    # visits); PostgreSQL allows it only in the transaction that truncated the table and
+    # without older snapshots, i.e. when this is the outermost transaction.
+    freeze = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks of earlier writes, before TRUNCATE
+        cursor.execute(f"TRUNCATE {KEY_TABLE}, {ENTITY_TABLE} RESTART IDENTITY")
+        restore = _drop_key_indexes(cursor)
+        raw = cursor.cursor  # the psycopg cursor, for COPY
+        entities: list[tuple] = []
+        keys: list[tuple] = []
+        for record in records:
+            if record.entity_id in seen:
+                raise ValueError(f"entity {record.entity_id} occurs twice in the records")
+            seen.add(record.entity_id)
+            count += 1
+            analysed = analyse_record(record)
+            entities.append((count, record.entity_id, record.kind, record.caption[:500],
+                             _json(record_doc(record, analysed))))
+            keys.extend((k, count) for k in record_keys(record, analysed))
+            if len(entities) >= batch_size:
+                _copy(raw, entities, keys, freeze)
+                bar.update(len(entities))
+                entities, keys = [], []
+        _copy(raw, entities, keys, freeze)
+        bar.update(len(entities))
+        bar.close()
+        if progress:
+            print("building the key index ...", file=file or sys.stderr, flush=True)
+        for statement in restore:
+            cursor.execute(statement)
+        if count:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{ENTITY_TABLE}', 'id'), %s)", [count])
+        cursor.execute(f"ANALYZE {ENTITY_TABLE}")
+        cursor.execute(f"ANALYZE {KEY_TABLE}")
+    return count
+
+
+def _json(doc: dict) -> str:
+    import json
+
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _copy(raw, entities, keys, freeze: bool) -> None:
+    if not entities:
+        return
+    options = " WITH (FREEZE)" if freeze else ""
+    with raw.copy(f"COPY {ENTITY_TABLE} (id, entity_id, kind, caption, doc) FROM STDIN{options}") as copy:
+        for row in entities:
+            copy.write_row(row)
+    # Keys are plain ASCII without tabs or backslashes: write COPY text directly (fast).
+    buffer = io.StringIO()
+    buffer.writelines(f"{k}\t{pk}\n" for k, pk in keys)
+    with raw.copy(f"COPY {KEY_TABLE} (key, entity_id) FROM STDIN{options}") as copy:
+        copy.write(buffer.getvalue())
+
+
+def _drop_key_indexes(cursor) -> list[str]:
+    """Drop the key table's constraints and indexes; return the statements that restore them."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint WHERE conrelid = %s::regclass",
+        [KEY_TABLE],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        """SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+           WHERE x.indrelid = %s::regclass
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)""",
+        [KEY_TABLE],
+    )
+    indexes = cursor.fetchall()
+    qn = connection.ops.quote_name
+    # Foreign keys last on the way back: they check against the primary key's index.
+    order = {"p": 0, "u": 1, "c": 2, "f": 3}
+    restore = [f"ALTER TABLE {KEY_TABLE} ADD CONSTRAINT {qn(name)} {definition}"
+               for name, definition, _ in sorted(constraints, key=lambda c: order.get(c[2], 9))]
+    restore += [definition for _, definition in indexes]
+    for name, _, _ in sorted(constraints, key=lambda c: -order.get(c[2], 9)):
+        cursor.execute(f"ALTER TABLE {KEY_TABLE} DROP CONSTRAINT {qn(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {qn(name)}")
+    return restore
+
+
+# ---------------------------------------------------------------------------- reading
+
+_RETRIEVE = f"""
+WITH q AS (
+    SELECT * FROM unnest(%(keys)s::text[], %(fixed)s::float8[]) AS q(key, fixed)
+),
+counted AS MATERIALIZED (
+    SELECT q.key, q.fixed,
+           (SELECT count(*) FROM (SELECT 1 FROM {KEY_TABLE} k WHERE k.key = q.key LIMIT %(cap)s) s) AS postings
+    FROM q
+),
+w AS MATERIALIZED (
+    SELECT key, coalesce(fixed, ln(1.0 + %(cap)s::float8 / postings)) AS w,
+           fixed IS NULL AND postings >= %(cap)s AS common
+    FROM counted WHERE postings > 0
+),
+seeds AS MATERIALIZED (
+    SELECT p.entity_id, sum(w.w) AS w
+    FROM w CROSS JOIN LATERAL (
+        SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = w.key LIMIT %(cap)s
+    ) p
+    WHERE NOT w.common OR NOT EXISTS (SELECT 1 FROM w rare WHERE NOT rare.common)
+    GROUP BY p.entity_id
+    ORDER BY sum(w.w) DESC, p.entity_id
+    LIMIT %(probe)s
+),
+top AS (
+    SELECT s.entity_id, s.w + coalesce((
+        SELECT sum(c.w) FROM w c
+        WHERE c.common AND EXISTS (SELECT 1 FROM w rare WHERE NOT rare.common)
+          AND EXISTS (SELECT 1 FROM {KEY_TABLE} k WHERE k.key = c.key AND k.entity_id = s.entity_id)
+    ), 0) AS w
+    FROM seeds s
+    ORDER BY 2 DESC, s.entity_id
+    LIMIT %(n)s
+)
+SELECT e.entity_id, e.kind, e.doc FROM top JOIN {ENTITY_TABLE} e ON e.id = top.entity_id ORDER BY top.w DESC
+"""
+
+
+def query_keys(pq: PreparedQuery) -> tuple[list[str], list[float | None]]:
+    """The query's keys and their fixed weights (None: weighed by how common the key is)."""
+    keys: dict[str, float | None] = {}
+    for an in pq.names:
+        for key, group in n.query_keys(an):
+            keys.setdefault(key, {-1: NAME_KEY_WEIGHT, -3: SPELLING_KEY_WEIGHT}.get(group))
+    for _, value in pq.identifier_keys:
+        keys.setdefault("i:" + value, IDENTIFIER_KEY_WEIGHT)
+    return list(keys), list(keys.values())
+
+
+def candidates(pq: PreparedQuery, limit: int = CANDIDATES) -> list[tuple[EntityRecord, list]]:
+    keys, fixed = query_keys(pq)
+    if not keys:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_RETRIEVE, {"keys": keys, "fixed": fixed, "cap": POSTING_CAP, "probe": PROBE, "n": limit})
+        rows = cursor.fetchall()
+    return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc in rows]
+
+
+def _loads(doc):
+    if isinstance(doc, str):
+        import json
+
+        return json.loads(doc)
+    return doc
+
+
+def match(query: Query, limit: int = 10, threshold: float = THRESHOLD) -> list[Result]:
+    """Ranked candidates for a query, best first: score > 0 only, at most ``limit``."""
+    pq = prepare(query)
+    results = [score(pq, record, analysed, threshold) for record, analysed in candidates(pq, max(CANDIDATES, limit))]
+    results = [r for r in results if r.score > 0]
+    results.sort(key=lambda r: (-r.score, r.entity_id))
+    return results[:limit]
+
+
+LOOKUP_CAP = 50  # entities per key when finding mentions (a common family name must not load thousands)
+
+
+def lookup(keys: Iterable[str]) -> list[tuple[EntityRecord, list]]:
+    """Entities having any of these exact keys (for mention finding), with their names;
+    at most ``LOOKUP_CAP`` entities per key."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT e.entity_id, e.kind, e.doc FROM {ENTITY_TABLE} e
+                WHERE e.id IN (
+                    SELECT p.entity_id FROM unnest(%s::text[]) AS q(key)
+                    CROSS JOIN LATERAL (
+                        SELECT k.entity_id FROM {KEY_TABLE} k WHERE k.key = q.key LIMIT %s
+                    ) p
+                )""",
+            [keys, LOOKUP_CAP],
+        )
+        rows = cursor.fetchall()
+    return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc in rows]
