@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from . import services
+from . import documents, services
 from .history import record_history
 from .models import ChangeSet, PublishedVersion
+from .templatetags.publishing import pretty_json
 
 
 def change_set_link(change_set):
@@ -84,11 +85,10 @@ class PublishedRecordAdminMixin:
         if obj is not None:
             key = services.record_key(obj)
             head = services.heads([key]).get(key)
-            pending = obj_pending_item(key)
+            pending = services.pending_item(key)
             context.update(
                 published_head=head,
                 pending_change_set=pending.change_set if pending else None,
-                trace_history_url=reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]),
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -123,20 +123,6 @@ class PublishedRecordAdminMixin:
             "as_of_error": as_of_error,
         }
         return TemplateResponse(request, "admin/publishing/record_history.html", context)
-
-
-def obj_pending_item(key):
-    from .models import ChangeSetItem
-
-    return (
-        ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
-        .select_related("change_set")
-        .first()
-    )
-
-
-def _pretty(document):
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 # ---------------------------------------------------------------------- change sets
@@ -207,7 +193,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 change["before_html"], change["after_html"] = summarise(change["before"]), summarise(change["after"])
         keys = [row["key"] for row in rows]
         user = request.user
-        editor_ids = services._editor_ids(change_set)
+        editor_ids = services.editor_ids(change_set)
         extra = {
             "rows": rows,
             "revisions_json": json.dumps(services.current_revisions(keys)),
@@ -309,7 +295,7 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description="document")
     def document_display(self, obj):
-        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", _pretty(obj.document))
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", pretty_json(obj.document))
 
 
 def summarise(item):
@@ -318,7 +304,7 @@ def summarise(item):
         return "—"
     if not isinstance(item, dict):
         return format_html("<code>{}</code>", json.dumps(item, ensure_ascii=False))
-    label = item.get("value") or item.get("entity") or item.get("object") or item.get("action") or ""
+    label = documents.claim_label({**item, "id": None}) or ""
     details = {k: v for k, v in item.items() if k not in ("citations", "id", "value") and v not in ("", None, [])}
     quotes = format_html_join(
         "",

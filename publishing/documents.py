@@ -37,6 +37,16 @@ def content_hash(document):
     return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
 
 
+def claim_label(item):
+    """What names a claim of a document in a sentence: its value, the entity it
+    points at, or its id; a plain value is its own label."""
+    if isinstance(item, dict):
+        for key in ("value", "entity", "object", "action", "id"):
+            if item.get(key):
+                return item[key]
+    return item
+
+
 def claim_id(claim):
     return f"clm_{claim.pk}"
 

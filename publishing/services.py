@@ -104,19 +104,11 @@ def stale_message(key, expected, current):
     return message + "."
 
 
-def _label(value):
-    if isinstance(value, dict):
-        for key in ("value", "entity", "object", "action", "id"):
-            if value.get(key):
-                return value[key]
-    return value
-
-
 def describe_changes(changes):
     """Plain-language lines for a diff: "names 'A' → 'B'", "status added"..."""
     out = []
     for change in changes:
-        before, after = _label(change["before"]), _label(change["after"])
+        before, after = documents.claim_label(change["before"]), documents.claim_label(change["after"])
         if change["change"] == "changed" and before != after:
             out.append(f"{change['part']} {before!r} → {after!r}")
         else:
@@ -134,11 +126,7 @@ def record_edit(user, record):
     model.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
     record.refresh_from_db(fields=["revision"])
     key = record_key(record)
-    item = (
-        ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
-        .select_related("change_set")
-        .first()
-    )
+    item = pending_item(key)
     if item is None:
         change_set = open_change_set(user)
         ChangeSetItem.objects.create(change_set=change_set, record_type=key[0], record_id=key[1])
@@ -164,13 +152,26 @@ def open_change_set(user):
 # ------------------------------------------------------------------------ rendering
 
 
-def heads(keys):
-    """(type, id) → PublishedRecord, for those of ``keys`` ever published."""
+def _ids_by_type(keys):
     by_type = defaultdict(list)
     for record_type, record_id in keys:
         by_type[record_type].append(record_id)
+    return by_type.items()
+
+
+def pending_item(key):
+    """The ChangeSetItem of the record waiting for review, if any."""
+    return (
+        ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
+        .select_related("change_set")
+        .first()
+    )
+
+
+def heads(keys):
+    """(type, id) → PublishedRecord, for those of ``keys`` ever published."""
     found = {}
-    for record_type, ids in by_type.items():
+    for record_type, ids in _ids_by_type(keys):
         for head in PublishedRecord.objects.filter(record_type=record_type, record_id__in=ids):
             found[(head.record_type, head.record_id)] = head
     return found
@@ -237,10 +238,7 @@ def pending_keys(change_set):
 def current_revisions(keys, lock=False):
     """ "type:id" → revision of each record (row-locked when ``lock``)."""
     revisions = {}
-    by_type = defaultdict(list)
-    for record_type, record_id in keys:
-        by_type[record_type].append(record_id)
-    for record_type, ids in by_type.items():
+    for record_type, ids in _ids_by_type(keys):
         qs = RECORD_MODELS[record_type].objects.filter(public_id__in=ids).order_by("pk")
         if lock:
             qs = qs.select_for_update(of=("self",))
@@ -252,7 +250,8 @@ def current_revisions(keys, lock=False):
 # ------------------------------------------------------------------------- review
 
 
-def _editor_ids(change_set):
+def editor_ids(change_set):
+    """Everyone who may not approve the change set: its author, submitter and editors."""
     ids = set(change_set.editors.values_list("user_id", flat=True))
     return ids | {change_set.created_by_id, change_set.submitted_by_id} - {None}
 
@@ -262,7 +261,7 @@ def submit(change_set, user, comment=""):
     change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
     if not user.has_perm("publishing.submit_changeset"):
         raise PermissionDenied("You don't have permission to submit change sets.")
-    if user.pk not in _editor_ids(change_set):
+    if user.pk not in editor_ids(change_set):
         raise PermissionDenied("Only someone who edited this change set can submit it.")
     if change_set.state != ChangeSet.State.OPEN:
         raise WorkflowError(f"Change set #{change_set.pk} is {change_set.get_state_display()}, not open.")
@@ -283,7 +282,7 @@ def submit(change_set, user, comment=""):
 def _check_reviewer(change_set, user):
     if not user.has_perm("publishing.review_changeset"):
         raise PermissionDenied("You don't have permission to review change sets.")
-    if user.pk in _editor_ids(change_set):
+    if user.pk in editor_ids(change_set):
         raise PermissionDenied(
             f"You edited records in change set #{change_set.pk}, so someone else must review it (four eyes)."
         )

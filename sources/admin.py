@@ -22,8 +22,6 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 
-from publishing import services as publishing
-
 from . import services
 from . import text as textlib
 from .models import Citation, Claim, ReanchorProblem, Source
@@ -481,8 +479,7 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "translation" in form.changed_data:
             # Published documents show translations: the records citing this need review.
-            for record in {publishing.owning_record(claim) for claim in obj.claims.all()}:
-                publishing.record_edit(request.user, record)
+            services.records_edited(list(obj.claims.values_list("pk", flat=True)), request.user)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

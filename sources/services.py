@@ -36,13 +36,13 @@ def _link(citation, claim_ids, user):
     have = set(Evidence.objects.filter(citation=citation, claim_id__in=claim_ids).values_list("claim_id", flat=True))
     new = [Evidence(claim_id=c, citation=citation, created_by=user) for c in claim_ids if c not in have]
     Evidence.objects.bulk_create(new)
-    _records_edited([e.claim_id for e in new], user)
+    records_edited([e.claim_id for e in new], user)
     return len(new)
 
 
-def _records_edited(claim_ids, user):
-    """Published documents show each claim's citations: the records of newly linked
-    claims go into a change set for review (publishing.services.record_edit)."""
+def records_edited(claim_ids, user):
+    """Published documents show each claim's citations: the records of claims whose
+    citations changed go into a change set for review (publishing.services.record_edit)."""
     from publishing import services as publishing  # publishing builds on this app
 
     records = {publishing.owning_record(claim) for claim in Claim.objects.filter(pk__in=claim_ids)}

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 
 from entities.models import Entity
 from publishing import services as publishing
-from publishing.models import ChangeSetItem, PublishedVersion
+from publishing.models import PublishedVersion
 from sanctions.models import SanctionAction
 
 from . import provenance
@@ -63,9 +63,7 @@ def _record_trace(request, model, public_id, template):
         published_versions=PublishedVersion.objects.filter(record_type=key[0], record_id=key[1])
         .select_related("approved_by", "change_set__submitted_by")
         .order_by("-seq"),
-        pending_item=ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True)
-        .select_related("change_set")
-        .first(),
+        pending_item=publishing.pending_item(key),
     )
 
 

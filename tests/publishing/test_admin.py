@@ -56,12 +56,9 @@ def _submit(users, world, user):
 
 def _approve(users, world, user):
     services.submit(world.change_set, users.curator)
-    page = client_for(user).get(admin_url(ChangeSet, "change", world.change_set.pk))
     revisions = json.dumps(services.current_revisions(services.pending_keys(world.change_set)))
     decide(client_for(user), world.change_set, "approve", revisions=revisions)
-    approved = PublishedVersion.objects.exists()
-    assert page.status_code in (200, 302, 403)
-    return approved
+    return PublishedVersion.objects.exists()
 
 
 def _reject(users, world, user):
