@@ -18,7 +18,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Person, Rela
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Claim
 
-from . import documents
+from . import documents, signals
 from .models import (
     ChangeSet,
     ChangeSetEditor,
@@ -379,7 +379,7 @@ def _publish(keys, change_set, approver):
     problems = publication_problems(action_drafts, keys)
     old_action_heads = heads(action_keys)
     # Actions first: entities' sanctions sections are built from published actions.
-    _append(action_drafts, old_action_heads, change_set, approver, now)
+    versions = _append(action_drafts, old_action_heads, change_set, approver, now)
 
     dependents = set()
     for key, r in action_drafts.items():
@@ -400,7 +400,8 @@ def _publish(keys, change_set, approver):
             continue
         document = {**head.document, "sanctions": sections.get(key[1], [])}
         entity_drafts[key] = documents.Rendered(key[0], key[1], document)
-    _append(entity_drafts, {**heads(entity_keys), **dependent_heads}, change_set, approver, now)
+    versions += _append(entity_drafts, {**heads(entity_keys), **dependent_heads}, change_set, approver, now)
+    signals.versions_published.send(sender=PublishedVersion, versions=versions)
 
 
 def _append(drafts, old_heads, change_set, approver, now):
