@@ -10,7 +10,7 @@ from publishing.documents import canonical_json
 from publishing.models import ChangeSet, ChangeSetEditor, PublishedRecord, PublishedVersion
 from sanctions.models import SanctionAction
 
-from .conftest import approve_now
+from tests.conftest import approve_now
 
 
 def fresh(user):
