@@ -1,8 +1,8 @@
 """Partner API: the sources that published documents cite, with their text and the
 published citations into it. A source nobody published a claim from is not shown."""
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import CharField, Exists, Func, OuterRef, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Exists, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Concat, Length
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -110,27 +110,24 @@ class SourceViewSet(StrictQueryParams, mixins.ListModelMixin, mixins.RetrieveMod
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
     def get_queryset(self):
-        from django.db.models.functions import Length
-
-        return (
+        queryset = (
             Source.objects.filter(Exists(published_citing(OuterRef("public_id"))))
             .select_related("supersedes")
-            .annotate(text_length=Length("text"), superseded_by_public_id=_superseded_by())
-            .defer("text")
+            .annotate(
+                text_length=Length("text"),
+                superseded_by_public_id=Subquery(
+                    Source.objects.filter(supersedes=OuterRef("pk")).values("public_id")[:1]
+                ),
+            )
         )
+        # Lists show metadata only; articles can be long.
+        return queryset if self.action == "retrieve" else queryset.defer("text")
 
     def get_object(self):
-        source = (
-            self.get_queryset().undefer("text").filter(public_id=self.kwargs["id"]).first()
-        )
+        source = self.get_queryset().filter(public_id=self.kwargs["id"]).first()
         if source is None:
             raise NotFound(f"No published document cites a source with the id {self.kwargs['id']!r}.")
         heads = published_citing(Value(source.public_id)).only("record_type", "record_id", "document")
         source.published_citations = citations_into(source.public_id, heads)
         return source
 
-
-def _superseded_by():
-    from django.db.models import Subquery
-
-    return Subquery(Source.objects.filter(supersedes=OuterRef("pk")).values("public_id")[:1])

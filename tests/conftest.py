@@ -142,3 +142,22 @@ def partner(api_key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
     return client
+
+
+def publish_edits(users, *records):
+    """Put the records' current state through the workflow: edit, submit, approve."""
+    change_set = None
+    for record in records:
+        change_set = services.record_edit(users.curator, record)
+    services.submit(change_set, users.curator)
+    return approve_now(change_set, users.reviewer)
+
+
+def cited_entity(source, quote, kind=Entity.Kind.ORGANISATION, **kwargs):
+    """An entity whose name is ``quote``, cited to where ``source`` says it."""
+    citation = make_citation(source, quote)
+    entity = Entity.objects.create(kind=kind, **kwargs)
+    entity.citations.add(citation)
+    name = Name.objects.create(entity=entity, value=quote, type=Name.Type.PRIMARY, lang="en")
+    name.citations.add(citation)
+    return entity
