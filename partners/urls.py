@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from publishing.api import ChangesView, EntityViewSet, SanctionViewSet
+from screening.api import MatchView
 from sources.api import SourceViewSet
 
 app_name = "api"
@@ -17,6 +18,7 @@ router.register("sources", SourceViewSet, basename="source")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/changes/", ChangesView.as_view(), name="changes"),
+    path("v1/match/", MatchView.as_view(), name="match"),
     path("v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
