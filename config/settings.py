@@ -154,6 +154,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "AUTHENTICATION_WHITELIST": ["partners.auth.ApiKeyAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.schema.add_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "entities.models.Entity.Kind",
         "SanctionKindEnum": "sanctions.models.SanctionAction.Kind",

@@ -1,4 +1,8 @@
-"""What every partner API view shares: strict query parameters and ETags."""
+"""What every partner API view shares: strict query parameters, times, ETags."""
+from datetime import UTC
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
 
 BASE_PARAMS = frozenset({"format"})
@@ -20,10 +24,32 @@ class StrictQueryParams:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            return  # dispatch answers 405
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
             known = ", ".join(sorted(self.allowed_query_params())) or "none"
             raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})
+        empty = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if empty:
+            raise ValidationError({name: ["Give a value or leave the parameter out."] for name in empty})
+
+
+def parse_instant(value, field):
+    """An ISO 8601 date-time as an aware UTC datetime, or a 400 naming ``field``.
+    Naive times are UTC; converted here so that odd offsets never reach the database."""
+    try:
+        when = parse_datetime(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise ValidationError({field: ["Enter an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."]})
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({field: ["Out of range."]}) from None
 
 
 def etag_matches(request, etag):

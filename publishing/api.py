@@ -3,10 +3,6 @@
 Only PublishedRecord heads and PublishedVersion rows are read: partners never see the
 write model. Documents go out exactly as published, with their version and time.
 """
-from datetime import UTC
-
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -16,7 +12,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from partners.pagination import parse_limit
-from partners.views import StrictQueryParams, etag_matches
+from partners.views import StrictQueryParams, etag_matches, parse_instant
 
 from . import documents, serializers
 from .filters import EntityFilter, SanctionFilter
@@ -90,11 +86,7 @@ class PublishedViewSet(StrictQueryParams, viewsets.GenericViewSet):
             if row is None:
                 raise NotFound(f"No published {self.record_type} has the id {record_id!r}.")
             return row
-        when = parse_datetime(as_of)
-        if when is None:
-            raise ValidationError({"as_of": ["Enter an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."]})
-        if timezone.is_naive(when):
-            when = timezone.make_aware(when, UTC)
+        when = parse_instant(as_of, "as_of")
         row = published_as_of(self.record_type, record_id, when)
         if row is None:
             raise NotFound(f"{record_id!r} had not been published at {when.isoformat()}.")
@@ -178,8 +170,10 @@ class ChangesView(StrictQueryParams, APIView):
         "order rebuilds the current published state. Sequence numbers are assigned in commit order, so a "
         "reader never skips a change.",
         parameters=[
-            OpenApiParameter("after", OpenApiTypes.INT, description="Return changes with seq greater than this."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 500 (default 100)."),
+            OpenApiParameter(
+                "after", {"type": "integer", "minimum": 0}, description="Return changes with seq greater than this."
+            ),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
         ],
         responses=serializers.ChangesPageSerializer,
     )

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from core.codes import COUNTRIES
 from core.partial_dates import PATTERN as PARTIAL_DATE
 from entities.models import Entity
+from partners.views import parse_instant
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 
 from .models import PublishedRecord
@@ -81,8 +82,7 @@ class EntityFilter(TagFilterSet):
         choices=SanctionAction.Status.choices, method="filter_tag", help_text="The status of one of its sanctions."
     )
     updated_after = df.IsoDateTimeFilter(
-        field_name="published_at",
-        lookup_expr="gt",
+        method="filter_updated_after",
         help_text="Only records whose latest version was published after this ISO 8601 time (UTC if no offset).",
     )
 
@@ -98,6 +98,9 @@ class EntityFilter(TagFilterSet):
             raise ValidationError({"q": ["Give at least one letter or digit of a name."]})
         self.wanted.extend(f"name:{fold(w)}" for w in words)
         return queryset
+
+    def filter_updated_after(self, queryset, name, value):
+        return queryset.filter(published_at__gt=parse_instant(self.data[name], name))
 
     def filter_sanctioned(self, queryset, name, value):
         if value == "true":

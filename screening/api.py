@@ -1,12 +1,15 @@
 """POST /api/v1/match/: screen up to 100 names against the published entities."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.codes import COUNTRIES
 from core.partial_dates import validate_partial_date
+from partners.fields import JSONChoice, JSONFloat, JSONInteger, JSONString
 from partners.views import StrictQueryParams
 
 from . import services
@@ -17,23 +20,23 @@ MAX_NAME = 500
 
 
 class IdentifierQuerySerializer(serializers.Serializer):
-    scheme = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text="e.g. imo, inn; optional.")
-    value = serializers.CharField(max_length=100)
+    scheme = JSONString(required=False, allow_blank=True, max_length=50, help_text="e.g. imo, inn; optional.")
+    value = JSONString(max_length=100)
 
 
 class QuerySerializer(serializers.Serializer):
-    key = serializers.CharField(
+    key = JSONString(
         required=False, allow_blank=True, max_length=100, help_text="Your reference for this query, echoed back."
     )
-    name = serializers.CharField(
+    name = JSONString(
         max_length=MAX_NAME, help_text="In any script or spelling; titles and ranks are ignored."
     )
-    kind = serializers.ChoiceField(choices=KINDS, required=False, help_text="person or organisation, if known.")
-    birth_date = serializers.CharField(
+    kind = JSONChoice(choices=KINDS, required=False, help_text="person or organisation, if known.")
+    birth_date = JSONString(
         required=False, allow_blank=True, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD (persons)."
     )
     countries = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(COUNTRIES)),
+        child=JSONChoice(choices=sorted(COUNTRIES)),
         required=False,
         max_length=20,
         help_text="ISO 3166-1 alpha-2 codes: nationalities of a person, countries of an organisation.",
@@ -43,15 +46,15 @@ class QuerySerializer(serializers.Serializer):
     def validate_birth_date(self, value):
         try:
             validate_partial_date(value)
-        except Exception:
+        except DjangoValidationError:
             raise serializers.ValidationError("Enter YYYY, YYYY-MM or YYYY-MM-DD.") from None
         return value
 
 
 class MatchRequestSerializer(serializers.Serializer):
     queries = QuerySerializer(many=True, min_length=1, max_length=MAX_QUERIES, help_text="1 to 100 queries.")
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=5, help_text="Candidates per query.")
-    threshold = serializers.FloatField(
+    limit = JSONInteger(min_value=1, max_value=50, default=5, help_text="Candidates per query.")
+    threshold = JSONFloat(
         min_value=0, max_value=1, default=services.THRESHOLD, help_text="Score from which `match` is true."
     )
 
@@ -95,6 +98,7 @@ def _query(data):
 
 
 class MatchView(StrictQueryParams, APIView):
+    parser_classes = [JSONParser]  # queries are nested: form encodings can't carry them
     @extend_schema(
         summary="Screen names",
         description="Each query's candidates among the published entities, best first, with a score from 0 to 1 "

@@ -102,6 +102,7 @@ class TestEntityFilters:
             ({"limit": "ten"}, "limit"),
             ({"cursor": "not-a-cursor"}, "cursor"),
             ({"contry": "IR"}, "contry"),
+            ({"q": ""}, "q"),
         ],
     )
     def test_bad_input_is_a_400_naming_the_field(self, published, partner, params, field):
