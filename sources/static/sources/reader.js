@@ -198,7 +198,7 @@
     }
 
     function onSelection(event) {
-      if (event && form.contains(event.target)) return;
+      if (event && (form.contains(event.target) || (mentionPanel && mentionPanel.contains(event.target)))) return;
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) return;
       var range = selection.getRangeAt(0);
