@@ -131,8 +131,8 @@ class MatchView(StrictQueryParams, APIView):
                 raise ValidationError({"queries": {i: {"name": ["A name can't be only spaces."]}}})
             try:
                 queries.append(_query(q))
-            except ValueError as exc:
-                raise ValidationError({"queries": {i: {"name": [str(exc)]}}}) from None
+            except services.InvalidQuery as exc:
+                raise ValidationError({"queries": {i: {exc.field: [exc.message]}}}) from None
         results = []
         for q, query in zip(data["queries"], queries, strict=True):
             candidates = services.match(query, limit=data["limit"], threshold=data["threshold"])
