@@ -77,6 +77,8 @@ def page(browser, live_server, make_user):
     page.set_default_timeout(15_000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the content security policy blocked (an inline style or script, say).
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
     page.goto("/admin/login/")
     page.fill("#id_username", "cora")
     page.fill("#id_password", "pw")
@@ -84,7 +86,7 @@ def page(browser, live_server, make_user):
     page.wait_for_url("**/admin/")
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript errors or content security policy violations: {errors}"
 
 
 def open_reader(page, source):
@@ -193,3 +195,42 @@ def test_bad_selections_and_stale_pages_are_explained_in_the_panel(page):
     assert page.inner_text(".cite-error").startswith("source: This source has been superseded by")
     screenshot(page, "reader-stale-page.png")
     assert not Citation.objects.filter(source=source).exists()
+
+
+def test_the_admin_review_and_trace_pages_break_no_rule_of_the_content_security_policy(page):
+    """Every kind of page curators, reviewers and auditors use, under the strict policy:
+    the fixture fails the test on any violation the browser reports."""
+    from publishing.models import ChangeSet, PublishedVersion
+    from sanctions.models import SanctionAction
+
+    call_command("load_seed_corpus", verbosity=0)
+    entity = Entity.objects.filter(names__value="Alabuga Special Economic Zone").get()
+    action = SanctionAction.objects.order_by("pk").first()
+    source = Source.objects.order_by("pk").first()
+    pages = [
+        "/admin/",
+        "/admin/entities/entity/",
+        f"/admin/entities/entity/{entity.pk}/change/",
+        f"/admin/entities/entity/{entity.pk}/history/",
+        f"/admin/sanctions/sanctionaction/{action.pk}/change/",
+        f"/admin/sources/source/{source.pk}/change/",
+        f"/admin/sources/source/{source.pk}/read/",
+        f"/admin/sources/source/{source.pk}/supersede/",
+        f"/admin/publishing/changeset/{ChangeSet.objects.order_by('pk').first().pk}/change/",
+        f"/admin/publishing/publishedversion/{PublishedVersion.objects.order_by('seq').first().pk}/change/",
+        entity.get_trace_url(),
+        action.get_trace_url(),
+        f"/trace/source/{source.public_id}/",
+    ]
+    for url in pages:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert "script-src 'self'" in response.headers["content-security-policy"], url
+    # widgets that draw themselves: an autocomplete dropdown and an inline's "add another" row
+    page.goto(f"/admin/sanctions/sanctionaction/{action.pk}/change/")
+    page.click(".field-authority .select2-selection")
+    page.wait_for_selector(".select2-results__option")
+    page.click(".add-row a")
+    page.goto(f"/admin/sources/source/{source.pk}/read/")
+    page.hover(".cite >> nth=0")
+    page.wait_for_selector("#claims-popover", state="visible")
