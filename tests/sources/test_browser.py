@@ -14,7 +14,7 @@ from django.core.management import call_command
 from entities.models import Entity
 from sources import services
 from sources.models import Citation, Source
-from tests.factories import person
+from tests.factories import IMG, SCRIPT, hostile_world, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +79,7 @@ def page(browser, live_server, make_user):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # What the content security policy blocked (an inline style or script, say).
     page.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
+    page.on("dialog", lambda dialog: errors.append(f"a script opened a dialog: {dialog.message}") or dialog.dismiss())
     page.goto("/admin/login/")
     page.fill("#id_username", "cora")
     page.fill("#id_password", "pw")
@@ -234,3 +235,29 @@ def test_the_admin_review_and_trace_pages_break_no_rule_of_the_content_security_
     page.goto(f"/admin/sources/source/{source.pk}/read/")
     page.hover(".cite >> nth=0")
     page.wait_for_selector("#claims-popover", state="visible")
+
+
+def test_markup_in_an_article_and_its_claims_stays_text_in_the_reader_and_the_cite_panel(page, make_user):
+    """What the reader's script draws (popover, search results) is text, never markup;
+    the fixture fails the test on any dialog a payload would open."""
+    src, man, *_ = hostile_world(make_user("curator"), make_user("reviewer"))
+    open_reader(page, src)
+    assert page.evaluate("document.getElementById('article').textContent") == src.text
+    page.hover(".cite >> nth=0")
+    page.wait_for_selector("#claims-popover", state="visible")
+    assert SCRIPT in page.inner_text("#claims-popover")
+
+    select_and_open_panel(page, "suppliers of drones")
+    page.fill(".cite-search", "alert")
+    page.wait_for_selector(".cite-records button")
+    labels = page.locator(".cite-records button").all_inner_texts()
+    assert any(SCRIPT in label for label in labels) and any(IMG in label for label in labels)
+    assert_no_injected_elements(page)
+    page.goto(man.get_trace_url())
+    assert SCRIPT in page.inner_text("#content-main")
+    assert_no_injected_elements(page)
+
+
+def assert_no_injected_elements(page):
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("[...document.scripts].every(s => s.src || s.type === 'application/json')")
