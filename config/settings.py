@@ -150,6 +150,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Directory of the PostgreSQL client programs backup_database and restore_database run
+# (pg_dump, pg_restore); unset: those of the pgserver package (PostgreSQL 16).
+PG_BIN = env_str("PG_BIN", "")
+
 # Admin login throttling (core.login): this many failures for one username from one
 # address within the window lock that pair out until the oldest failure leaves it.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
