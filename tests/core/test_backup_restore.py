@@ -1,11 +1,6 @@
 """Back up, restore into a fresh database, and find the same provenance and the same
 published data there (pg_dump / pg_restore, custom format)."""
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -15,19 +10,9 @@ from psycopg import sql
 
 from core import pgtools
 from core.management.commands.published_digest import digests
+from tests.db_helpers import database_url, manage
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_url(info):
-    """A postgres:// URL for libpq parameters (a socket directory goes in ?host=)."""
-    auth = quote(info.get("user", ""), safe="") + ":" + quote(info.get("password", ""), safe="")
-    host = info.get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{info['dbname']}?host={quote(host, safe='/')}"
-    port = f":{info['port']}" if info.get("port") else ""
-    return f"postgresql://{auth}@{host}{port}/{info['dbname']}"
 
 
 @pytest.fixture
@@ -37,13 +22,6 @@ def scratch_database():
     yield name
     with pgtools.connect(connection.settings_dict, dbname="postgres") as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def manage(url, *args):
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
-           "SECRET_KEY": "restore-check-" + "k" * 50}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
 
 
 def table_digests(info):
