@@ -42,8 +42,9 @@ def test_env_example_lists_every_setting_the_app_reads():
 def test_the_compose_app_gets_every_setting_and_both_services_have_healthchecks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     db, app = compose["services"]["db"], compose["services"]["app"]
-    # STATIC_ROOT is the image's own (Dockerfile); DATABASE_URL is built from POSTGRES_PASSWORD.
-    assert settings_read_from_the_environment() - set(app["environment"]) == {"STATIC_ROOT"}
+    # STATIC_ROOT is the image's own (Dockerfile); PG_BIN: the image's pgserver programs are
+    # PostgreSQL 16 like the db service; DATABASE_URL is built from POSTGRES_PASSWORD.
+    assert settings_read_from_the_environment() - set(app["environment"]) == {"STATIC_ROOT", "PG_BIN"}
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     assert "/readyz" in " ".join(app["healthcheck"]["test"])
     assert app["depends_on"]["db"]["condition"] == "service_healthy"
