@@ -82,7 +82,8 @@ def main():
     print(f"{'':14} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in rows:
         lat = r["latency_ms"]
-        print(f"{name:14} {r['requests_per_s']:8.1f} {lat['p50']:8.1f} {lat['p90']:8.1f} {lat['p99']:8.1f} {r['errors']:7d}")
+        print(f"{name:14} {r['requests_per_s']:8.1f} {lat['p50']:8.1f} {lat['p90']:8.1f} {lat['p99']:8.1f} "
+              f"{r['errors']:7d}")
     print(f"written to {path}")
     return 1 if any(r["errors"] for _, r in rows) else 0
 

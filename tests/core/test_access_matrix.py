@@ -111,10 +111,12 @@ def expectations(source):
         add(f"{prefix}_history", "GET", reverse(f"admin:{prefix}_history", args=[pk]), allow(view))
         add(f"{prefix}_delete", "GET", reverse(f"admin:{prefix}_delete", args=[pk]), allow(delete))
         # the old-style <pk>/ address redirects any staff member to the change page
-        add(f"{opts.app_label}/{opts.model_name}/<path:object_id>/", "GET", f"{changelist}{pk}/", allow(READERS, 302, 302))
+        old_style = f"{opts.app_label}/{opts.model_name}/<path:object_id>/"
+        add(old_style, "GET", f"{changelist}{pk}/", allow(READERS, 302, 302))
 
     some_user = get_user_model().objects.order_by("pk").first()
-    add("auth_user_password_change", "GET", reverse("admin:auth_user_password_change", args=[some_user.pk]), allow(ADMINS))
+    password = reverse("admin:auth_user_password_change", args=[some_user.pk])
+    add("auth_user_password_change", "GET", password, allow(ADMINS))
 
     # the source reader and its JSON endpoints
     add("sources_source_read", "GET", reverse("admin:sources_source_read", args=[source.pk]), allow(READERS))
@@ -124,12 +126,14 @@ def expectations(source):
     # a POST with nothing in it: refused (403) without the right to cite, else the form's errors (400)
     add("sources_source_cite", "POST", cite, allow(EDITORS, 400))
     corrected = source.superseded_by  # (a superseded source's page sends everyone to its correction)
-    add("sources_source_supersede", "GET", reverse("admin:sources_source_supersede", args=[corrected.pk]), allow(EDITORS))
+    supersede = reverse("admin:sources_source_supersede", args=[corrected.pk])
+    add("sources_source_supersede", "GET", supersede, allow(EDITORS))
 
     # review decisions: POST only; the seed change set is already published, so whoever
     # may take a decision is sent back to it with the reason (302), everyone else is refused
     change_set = ChangeSet.objects.get(state=ChangeSet.State.PUBLISHED)
-    for decision, deciders in (("submit", {"curator"}), ("approve", {"admin", "reviewer"}), ("reject", {"admin", "reviewer"})):
+    reviewers = {"admin", "reviewer"}
+    for decision, deciders in (("submit", {"curator"}), ("approve", reviewers), ("reject", reviewers)):
         url = reverse("admin:publishing_changeset_decide", args=[change_set.pk, decision])
         add("publishing_changeset_decide", "GET", url, allow(NOBODY, denied=405))
         add("publishing_changeset_decide", "POST", url, allow(deciders, 302))

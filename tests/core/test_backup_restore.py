@@ -59,7 +59,9 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_provenance_and_pu
     assert digest.returncode == 0, digest.stderr
     expected = digests()
     assert expected["published records"][0] == 68 and expected["published versions"][0] == 68
-    assert digest.stdout.splitlines() == [f"{label}: {rows} rows, sha256 {sha}" for label, (rows, sha) in expected.items()]
+    assert digest.stdout.splitlines() == [
+        f"{label}: {rows} rows, sha256 {sha}" for label, (rows, sha) in expected.items()
+    ]
     # every table, row for row (history, users, review log...), not only what partners see
     assert table_digests(restored) == table_digests(original)
 

@@ -72,7 +72,9 @@ def test_an_admin_lifts_a_lockout_by_deleting_the_failures(client, cora, admin_c
     page = admin_client.get("/admin/core/loginfailure/")
     assert page.status_code == 200 and page.content.decode().count("cora") >= 5
     ids = list(LoginFailure.objects.values_list("pk", flat=True))
-    admin_client.post("/admin/core/loginfailure/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+    admin_client.post(
+        "/admin/core/loginfailure/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
     assert attempt(client, "cora", "pw").status_code == 302
 
 

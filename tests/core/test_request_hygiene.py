@@ -61,9 +61,10 @@ def test_a_nul_byte_in_an_admin_form_is_refused_before_the_view(role_client):
     client = role_client("curator")
     data = admin_form_data(client.get(admin_url(Entity, "change", entity.pk)))
     data["notes"] = "Checked\x00"
-    assert refused(client.post(admin_url(Entity, "change", entity.pk), data)) == "Form field 'notes' contains a NUL byte."
+    url = admin_url(Entity, "change", entity.pk)
+    assert refused(client.post(url, data)) == "Form field 'notes' contains a NUL byte."
     body = "csrfmiddlewaretoken=x&notes=caf%E9"  # latin-1, not UTF-8
-    response = client.post(admin_url(Entity, "change", entity.pk), body, content_type="application/x-www-form-urlencoded")
+    response = client.post(url, body, content_type="application/x-www-form-urlencoded")
     assert refused(response) == "Form field 'notes' is not valid UTF-8 (byte 3)."
 
 
@@ -72,7 +73,10 @@ def test_a_nul_byte_in_an_admin_form_is_refused_before_the_view(role_client):
     [
         (b'{"name": "Sal\x00ami"}', "The JSON body contains a NUL byte."),
         (b'{"name": "Sal\\u0000ami"}', "The JSON body contains a NUL character (\\u0000) at body.name."),
-        (b'{"names": [{"value": "x"}, {"value": "\\u0000"}]}', "The JSON body contains a NUL character (\\u0000) at body.names[1].value."),
+        (
+            b'{"names": [{"value": "x"}, {"value": "\\u0000"}]}',
+            "The JSON body contains a NUL character (\\u0000) at body.names[1].value.",
+        ),
         (b'{"name": "Caf\xe9"}', "The JSON body is not valid UTF-8 (byte 13)."),
     ],
 )
@@ -82,8 +86,8 @@ def test_nul_and_invalid_utf8_in_a_json_body_are_refused(client, body, message):
 
 def test_an_escaped_backslash_before_u0000_is_not_a_nul(client):
     body = json.dumps({"name": "C:\\u0000"}).encode()  # the text backslash-u-0-0-0-0
-    response = client.post("/api/v1/match/", body, content_type="application/json")
-    assert response.status_code != 400
+    response = client.post("/admin/login/", body, content_type="application/json")
+    assert response.status_code == 200  # the login page, shown again
 
 
 def test_an_oversized_body_is_refused_with_413_before_it_is_read(client, settings):

@@ -49,6 +49,5 @@ class Command(BaseCommand):
             partial.unlink(missing_ok=True)
             raise
         partial.rename(path)
-        self.stdout.write(
-            self.style.SUCCESS(f"Backed up database {db['NAME']} ({tables} tables) to {path} ({path.stat().st_size} bytes).")
-        )
+        message = f"Backed up database {db['NAME']} ({tables} tables) to {path} ({path.stat().st_size} bytes)."
+        self.stdout.write(self.style.SUCCESS(message))
