@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import JsonResponse
 
-_JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+_JSON_NUL = re.compile(rb"\\u0000")
 
 
 class BadRequest(Exception):
