@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # Development server: embedded PostgreSQL (unless DATABASE_URL is set) and DEBUG on.
 DEV := DEBUG=1
 
-.PHONY: install run serve migrate seed test check lock clean
+.PHONY: install run serve migrate seed test check lock clean backup restore
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -36,6 +36,17 @@ test: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+
+# Backups of the configured database (DATABASE_URL, else the embedded one): pg_dump's
+# custom format, under var/backups/ (OUT=path to choose). Restore into an empty database:
+#   make restore FILE=var/backups/<time>.dump [TARGET=postgres://.../newdb] [FORCE=1]
+# TARGET unset: the configured database. A database that has tables is refused unless FORCE=1.
+backup: install
+	$(BIN)/python manage.py backup_database $(if $(OUT),--output "$(OUT)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<time>.dump [TARGET=postgres://user:pw@host:5432/newdb] [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(TARGET),--database-url "$(TARGET)") $(if $(FORCE),--force)
 
 # Re-pin after changing pyproject.toml's dependencies.
 lock: install

@@ -13,13 +13,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / "var" / "pgdata"
 
 
-def database_url():
+def _pgserver():
     os.environ.setdefault("XDG_RUNTIME_DIR", str(BASE_DIR / "var" / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
+    return pgserver
 
+
+def bin_dir():
+    """The PostgreSQL 16 programs pgserver ships (pg_dump, pg_restore, pg_ctl...)."""
+    return Path(_pgserver().__file__).parent / "pginstall" / "bin"
+
+
+def database_url():
+    pgserver = _pgserver()
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(PGDATA, cleanup_mode=None)
     return server.get_uri()

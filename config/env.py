@@ -44,6 +44,15 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
 
 
+def env_choice(name, choices, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+    return value.strip()
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str
+from .env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,11 @@ if EMBEDDED_DATABASE:
     _database_url = database_url()
 DATABASES = {"default": database_from_url("DATABASE_URL", _database_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+# A connection broken by a database restart is noticed at the start of the next
+# request and replaced, so the app recovers without a restart of its own.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An unreachable server fails a request (and /readyz) within seconds rather than hanging.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,7 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestLogMiddleware",  # first: every response gets an id and a log line
+    "core.health.HealthCheckMiddleware",  # before host and HTTPS checks: probes call http://127.0.0.1
+    "core.hygiene.RequestHygieneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,10 +185,40 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Scripts and styles come from static files only: no inline script or style anywhere
+# (the admin's own templates have none either), no plugins, no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# Directory of the PostgreSQL client programs backup_database and restore_database run
+# (pg_dump, pg_restore); unset: those of the pgserver package (PostgreSQL 16).
+PG_BIN = env_str("PG_BIN", "")
+
+# Admin login throttling (core.login): this many failures for one username from one
+# address within the window lock that pair out until the oldest failure leaves it.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+
+# One line per log record on stderr: JSON objects in production (LOG_FORMAT=json, the
+# default when DEBUG is off), readable text in development. Every record written while
+# a request is served carries its request id (core.logs, core.middleware).
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}, "text": {"()": "core.logs.TextFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }

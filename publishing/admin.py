@@ -280,6 +280,9 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     fields = readonly_fields
     show_full_result_count = False  # no COUNT(*) over the whole log
 
+    class Media:
+        css = {"all": ["publishing/review.css"]}
+
     def has_add_permission(self, request):
         return False
 
@@ -295,7 +298,7 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description="document")
     def document_display(self, obj):
-        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", pretty_json(obj.document))
+        return format_html("<pre class='document'>{}</pre>", pretty_json(obj.document))
 
 
 def summarise(item):

@@ -120,7 +120,7 @@ class CiteForm(forms.Form):
 class SupersedeForm(forms.Form):
     text = forms.CharField(
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField", "style": "width: 90%"}),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField full-width"}),
         help_text="The corrected article text, exactly as now published.",
     )
     note = forms.CharField(

@@ -1,11 +1,13 @@
 """Production configuration: the deploy checklist is clean and the compose file validates."""
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,3 +25,27 @@ def test_check_deploy_reports_nothing_with_production_settings():
 def test_the_compose_file_validates():
     result = subprocess.run(["docker-compose", "config", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def settings_read_from_the_environment():
+    source = (ROOT / "config" / "settings.py").read_text()
+    return set(re.findall(r'env_(?:str|bool|int|list|choice)\("([A-Z_]+)"', source))
+
+
+def test_env_example_lists_every_setting_the_app_reads():
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    read = settings_read_from_the_environment()
+    assert read >= {"SECRET_KEY", "DATABASE_URL", "DEBUG", "LOG_FORMAT"}  # the pattern finds them
+    assert read - listed == set()
+
+
+def test_the_compose_app_gets_every_setting_and_both_services_have_healthchecks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, app = compose["services"]["db"], compose["services"]["app"]
+    # STATIC_ROOT is the image's own (Dockerfile); PG_BIN: the image's pgserver programs are
+    # PostgreSQL 16 like the db service; DATABASE_URL is built from POSTGRES_PASSWORD.
+    assert settings_read_from_the_environment() - set(app["environment"]) == {"STATIC_ROOT", "PG_BIN"}
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    assert db["image"] == "postgres:16"

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from entities.models import Entity
 from sources import services
 from sources.models import Citation, Source
-from tests.factories import person
+from tests.factories import IMG, SCRIPT, hostile_world, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +77,9 @@ def page(browser, live_server, make_user):
     page.set_default_timeout(15_000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the content security policy blocked (an inline style or script, say).
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
+    page.on("dialog", lambda dialog: errors.append(f"a script opened a dialog: {dialog.message}") or dialog.dismiss())
     page.goto("/admin/login/")
     page.fill("#id_username", "cora")
     page.fill("#id_password", "pw")
@@ -84,7 +87,7 @@ def page(browser, live_server, make_user):
     page.wait_for_url("**/admin/")
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript errors or content security policy violations: {errors}"
 
 
 def open_reader(page, source):
@@ -223,3 +226,68 @@ def test_a_curator_accepts_a_suggested_mention_and_it_becomes_a_citation(page):
     assert page.locator("#article .mention", has_text="John Kirby").count() == 0
     assert "Already cited for this entity." in page.locator(".mention-item", has_text="John Kirby").inner_text()
     screenshot(page, "reader-mention-accepted.png")
+
+
+def test_the_admin_review_and_trace_pages_break_no_rule_of_the_content_security_policy(page):
+    """Every kind of page curators, reviewers and auditors use, under the strict policy:
+    the fixture fails the test on any violation the browser reports."""
+    from publishing.models import ChangeSet, PublishedVersion
+    from sanctions.models import SanctionAction
+
+    call_command("load_seed_corpus", verbosity=0)
+    entity = Entity.objects.filter(names__value="Alabuga Special Economic Zone").get()
+    action = SanctionAction.objects.order_by("pk").first()
+    source = Source.objects.order_by("pk").first()
+    pages = [
+        "/admin/",
+        "/admin/entities/entity/",
+        f"/admin/entities/entity/{entity.pk}/change/",
+        f"/admin/entities/entity/{entity.pk}/history/",
+        f"/admin/sanctions/sanctionaction/{action.pk}/change/",
+        f"/admin/sources/source/{source.pk}/change/",
+        f"/admin/sources/source/{source.pk}/read/",
+        f"/admin/sources/source/{source.pk}/supersede/",
+        f"/admin/publishing/changeset/{ChangeSet.objects.order_by('pk').first().pk}/change/",
+        f"/admin/publishing/publishedversion/{PublishedVersion.objects.order_by('seq').first().pk}/change/",
+        entity.get_trace_url(),
+        action.get_trace_url(),
+        f"/trace/source/{source.public_id}/",
+    ]
+    for url in pages:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert "script-src 'self'" in response.headers["content-security-policy"], url
+    # widgets that draw themselves: an autocomplete dropdown and an inline's "add another" row
+    page.goto(f"/admin/sanctions/sanctionaction/{action.pk}/change/")
+    page.click(".field-authority .select2-selection")
+    page.wait_for_selector(".select2-results__option")
+    page.click(".add-row a")
+    page.goto(f"/admin/sources/source/{source.pk}/read/")
+    page.hover(".cite >> nth=0")
+    page.wait_for_selector("#claims-popover", state="visible")
+
+
+def test_markup_in_an_article_and_its_claims_stays_text_in_the_reader_and_the_cite_panel(page, make_user):
+    """What the reader's script draws (popover, search results) is text, never markup;
+    the fixture fails the test on any dialog a payload would open."""
+    src, man, *_ = hostile_world(make_user("curator"), make_user("reviewer"))
+    open_reader(page, src)
+    assert page.evaluate("document.getElementById('article').textContent") == src.text
+    page.hover(".cite >> nth=0")
+    page.wait_for_selector("#claims-popover", state="visible")
+    assert SCRIPT in page.inner_text("#claims-popover")
+
+    select_and_open_panel(page, "suppliers of drones")
+    page.fill(".cite-search", "alert")
+    page.wait_for_selector(".cite-records button")
+    labels = page.locator(".cite-records button").all_inner_texts()
+    assert any(SCRIPT in label for label in labels) and any(IMG in label for label in labels)
+    assert_no_injected_elements(page)
+    page.goto(man.get_trace_url())
+    assert SCRIPT in page.inner_text("#content-main")
+    assert_no_injected_elements(page)
+
+
+def assert_no_injected_elements(page):
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("[...document.scripts].every(s => s.src || s.type === 'application/json')")

@@ -1,0 +1,105 @@
+"""NUL bytes and invalid UTF-8 are refused with 400 naming where; oversized bodies with 413."""
+import json
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+
+from entities.models import Entity
+from tests.admin_helpers import admin_form_data, admin_url
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(response, status=400):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    return response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("/admin/%00/", "The URL path contains a NUL byte."),
+        ("/admin/entities/entity/?q=Sal%00ami", "Query parameter 'q' contains a NUL byte."),
+        ("/admin/entities/entity/?q=Sal%C3ami", "Query parameter 'q' is not valid UTF-8 (byte 3)."),
+        ("/admin/entities/entity/?o=1&%00=x", "The name of query parameter 2 contains a NUL byte."),
+    ],
+)
+def test_nul_bytes_and_invalid_utf8_in_the_url_are_refused_naming_where(client, url, message):
+    assert refused(client.get(url)) == message
+
+
+def wsgi_get(raw_path):
+    """A GET through the WSGI entry point gunicorn serves, with the path as the server
+    decoded it (bytes, as latin-1 text: PEP 3333)."""
+    from config.wsgi import application
+
+    environ = {"PATH_INFO": raw_path.decode("latin-1"), "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    started = {}
+    body = b"".join(application(environ, lambda status, headers, exc_info=None: started.update(status=status)))
+    return started["status"], body
+
+
+def test_invalid_utf8_in_the_path_is_refused_though_django_would_escape_it():
+    status, body = wsgi_get(b"/trace/entity/ent_\xff\xfe/")
+    assert status.startswith("400")
+    assert json.loads(body) == {"detail": "The URL path is not valid UTF-8 (byte 18)."}
+    # a path asking for the text "%FF" (sent as %25FF) reaches Django as the same string, and passes
+    status, _ = wsgi_get(b"/trace/entity/ent_%FF%FE/")
+    assert status.startswith("302")  # to the login page
+
+
+def test_well_formed_text_in_any_script_passes(role_client):
+    client = role_client("auditor")
+    response = client.get("/admin/entities/entity/", {"q": "Зеленський محمد Kę\u0301stutis 🙂"})
+    assert response.status_code == 200
+
+
+def test_a_nul_byte_in_an_admin_form_is_refused_before_the_view(role_client):
+    entity = Entity.objects.create(kind=Entity.Kind.PERSON)
+    client = role_client("curator")
+    data = admin_form_data(client.get(admin_url(Entity, "change", entity.pk)))
+    data["notes"] = "Checked\x00"
+    url = admin_url(Entity, "change", entity.pk)
+    assert refused(client.post(url, data)) == "Form field 'notes' contains a NUL byte."
+    body = "csrfmiddlewaretoken=x&notes=caf%E9"  # latin-1, not UTF-8
+    response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    assert refused(response) == "Form field 'notes' is not valid UTF-8 (byte 3)."
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (b'{"name": "Sal\x00ami"}', "The JSON body contains a NUL byte."),
+        (b'{"name": "Sal\\u0000ami"}', "The JSON body contains a NUL character (\\u0000) at body.name."),
+        (
+            b'{"names": [{"value": "x"}, {"value": "\\u0000"}]}',
+            "The JSON body contains a NUL character (\\u0000) at body.names[1].value.",
+        ),
+        (b'{"name": "Caf\xe9"}', "The JSON body is not valid UTF-8 (byte 13)."),
+    ],
+)
+def test_nul_and_invalid_utf8_in_a_json_body_are_refused(client, body, message):
+    assert refused(client.post("/api/v1/match/", body, content_type="application/json")) == message
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul(client):
+    body = json.dumps({"name": "C:\\u0000"}).encode()  # the text backslash-u-0-0-0-0
+    response = client.post("/admin/login/", body, content_type="application/json")
+    assert response.status_code == 200  # the login page, shown again
+
+
+def test_an_oversized_body_is_refused_with_413_before_it_is_read(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/admin/login/", "username=" + "x" * 1000, content_type="application/x-www-form-urlencoded")
+    assert refused(response, 413) == "The request body is larger than the limit of 1000 bytes."
+    # A Content-Length claiming more than the limit is enough: nothing is read.
+    response = client.generic("POST", "/admin/login/", b"", content_type="text/plain", CONTENT_LENGTH="5000000")
+    assert refused(response, 413) == "The request body is larger than the limit of 1000 bytes."
+    assert client.post("/admin/login/", {"username": "x" * 900}).status_code == 200  # under it: the form answers
+
+
+def test_a_malformed_content_length_is_refused(client):
+    response = client.generic("POST", "/admin/login/", b"", CONTENT_LENGTH="lots")
+    assert refused(response) == "The Content-Length header 'lots' is not a number."
