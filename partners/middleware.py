@@ -24,6 +24,8 @@ class AccessLogMiddleware:
             return response
         key = getattr(request, "auth", None)
         key = key if isinstance(key, ApiKey) else None
+        if key is not None and hasattr(request, "log_extra"):
+            request.log_extra["api_key"] = key.prefix  # the request's JSON log line (core.middleware)
         user = getattr(request, "user", None)
         AccessLogEntry.objects.create(
             key=key,

@@ -49,6 +49,12 @@ def pages(src, man, firm, action, pending):
         firm.get_trace_url(),
         action.get_trace_url(),
         f"/trace/source/{src.public_id}/",
+        # the partner API as staff browse it, and its documentation
+        f"/api/v1/entities/{man.public_id}/?format=api",
+        f"/api/v1/entities/?format=api",
+        f"/api/v1/sources/{src.public_id}/?format=api",
+        f"/api/v1/changes/?format=api",
+        "/api/v1/docs/",
     ]
 
 
