@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "corpus",
     "publishing",
     "screening",
+    "partners",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RequestHistoryMiddleware",
+    "partners.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -114,8 +118,54 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # for news text and caps what one request can make the server hold.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
+# The partner API (partners/ owns access; each app's api.py its endpoints).
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.auth.ApiKeyAuthentication",  # first: its challenge makes anonymous calls 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.auth.PartnerOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "partners.pagination.KeysetPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per minute per API key unless the key says otherwise.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanctions & entities: partner API",
+    "DESCRIPTION": (
+        "Published, reviewed data only: entities, sanction actions and the sources their claims cite, "
+        "each claim with its citations (source, code-point offsets, quote). Authenticate with "
+        "`Authorization: Bearer <API key>`. Lists are cursor-paginated (`limit` ≤ 500, follow `next`); "
+        "`changes/` is the ordered change feed; `exports/` stream everything; `match/` screens names."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "AUTHENTICATION_WHITELIST": ["partners.auth.ApiKeyAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.schema.add_common_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "entities.models.Entity.Kind",
+        "SanctionKindEnum": "sanctions.models.SanctionAction.Kind",
+        "NameTypeEnum": "entities.models.Name.Type",
+        "RelationshipKindEnum": "entities.models.Relationship.Kind",
+        "SanctionStatusEnum": "sanctions.models.SanctionAction.Status",
+        "MeasureEnum": "sanctions.models.SanctionTarget.Measure",
+    },
 }
 
 if not DEBUG:

@@ -9,5 +9,6 @@ admin.site.index_title = "Curation"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("trace/", include("sources.urls")),
+    path("api/", include("partners.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

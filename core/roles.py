@@ -24,7 +24,8 @@ ROLES = {
         "extra": ("publishing.add_changeset", "publishing.change_changeset", "publishing.submit_changeset"),
     },
     "reviewer": {"view": READ_APPS, "extra": ("publishing.review_changeset",)},
-    "auditor": {"view": READ_APPS},
+    # The partner access log is for auditors (and admins, who also manage the keys).
+    "auditor": {"view": (*READ_APPS, "partners")},
     "admin": "all",
 }
 

@@ -210,6 +210,18 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         detail = self.detail_inlines.get(self._kind(request, obj))
         return [detail, *self.claim_inlines] if detail else list(self.claim_inlines)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        # "New entity?" in the source reader links here with the name it found
+        # (?kind=person&name=...&lang=de): it becomes the new entity's primary name.
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        name = " ".join(request.GET.get("name", "").split())[: Name._meta.get_field("value").max_length]
+        adding = obj is None or obj.pk is None  # the add page passes an unsaved instance
+        if adding and isinstance(inline, NameInline) and request.method == "GET" and name:
+            lang = request.GET.get("lang", "")
+            lang = lang if lang in codes.LANGUAGES else ""
+            kwargs["initial"] = [{"value": name, "type": Name.Type.PRIMARY, "lang": lang}]
+        return kwargs
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:

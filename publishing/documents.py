@@ -268,6 +268,65 @@ def _render_action(action):
     return r
 
 
+# ---------------------------------------------------------------------------- tags
+
+# What makes an entity "sanctioned" for partners: a designation or export control that
+# was announced or is in force (not one only considered, threatened, lifted, advisory).
+SANCTIONING_KINDS = frozenset({"designation", "export_control"})
+SANCTIONING_STATUSES = frozenset({"announced", "in_force"})
+
+
+def _cited_sources(node, found):
+    if isinstance(node, dict):
+        for citation in node.get("citations") or ():
+            found.add(citation["source"])
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                _cited_sources(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _cited_sources(item, found)
+    return found
+
+
+def tags(document):
+    """The published document's facets as "facet:value" strings, one GIN-indexed array
+    the API filters on (``tags @> [...]``): kind, name words, countries, authorities,
+    programmes, measures, statuses, cited sources, and "sanctioned" for entities."""
+    # The matcher's words, spelling-folded: q finds "Schoigu" as "Shoigu", "Muhammad" as "Mohammad".
+    from screening.names import fold, tokenise
+
+    if document.get("retracted"):
+        return []
+    out = {f"kind:{document['kind']}"}
+    out.update(f"source:{s}" for s in _cited_sources(document, set()))
+    if document["type"] == ENTITY:
+        for name in [document["caption"], *(n["value"] for n in document["names"])]:
+            out.update(f"name:{fold(t)}" for t in tokenise(name))
+        details = document.get("person") or document.get("organisation") or {}
+        out.update(f"country:{c}" for c in details.get("nationalities", details.get("countries", [])))
+        entries = document["sanctions"]
+    else:
+        entries = [
+            {
+                "authority": document["authority"]["name"],
+                "programme": document["programme"]["name"] if document["programme"] else None,
+                "kind": document["kind"],
+                "status": document["status"],
+                "measures": sorted({m for t in document["targets"] for m in t["measures"]}),
+            }
+        ]
+    for entry in entries:
+        out.add(f"authority:{entry['authority']}")
+        if entry["programme"]:
+            out.add(f"programme:{entry['programme']}")
+        out.add(f"status:{entry['status']}")
+        out.update(f"measure:{m}" for m in entry["measures"])
+        if document["type"] == ENTITY and entry["kind"] in SANCTIONING_KINDS and entry["status"] in SANCTIONING_STATUSES:
+            out.add("sanctioned")
+    return sorted(out)
+
+
 # ---------------------------------------------------------------------------- diffs
 
 SECTIONS = ("names", "identifiers", "relationships", "targets", "sanctions")

@@ -196,11 +196,17 @@ class PublishedRecord(models.Model):
     # Sanction actions: the entities they target, to rebuild those entities'
     # sanctions sections when an action is published (GIN-indexed overlap query).
     target_ids = ArrayField(models.CharField(max_length=32), default=list, blank=True)
+    # The partner API's filters: "facet:value" strings (documents.tags), one GIN index.
+    tags = ArrayField(models.CharField(max_length=300), default=list, blank=True)
 
     class Meta:
         ordering = ["record_type", "record_id"]
         constraints = [models.UniqueConstraint(fields=["record_type", "record_id"], name="published_record_once")]
-        indexes = [GinIndex(fields=["target_ids"], name="published_record_targets")]
+        indexes = [
+            GinIndex(fields=["target_ids"], name="published_record_targets"),
+            GinIndex(fields=["tags"], name="published_record_tags"),
+            models.Index(fields=["record_type", "published_at"], name="published_record_updated"),
+        ]
 
     def __str__(self):
         return f"{self.record_id} v{self.version}"

@@ -439,13 +439,16 @@ def _append(drafts, old_heads, change_set, approver, now):
                 content_hash=v.content_hash,
                 published_at=v.published_at,
                 target_ids=sorted({t["entity"] for t in v.document.get("targets", [])}),
+                tags=documents.tags(v.document),
             )
             for v in versions
         ],
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["record_type", "record_id"],
-        update_fields=["latest", "version", "operation", "document", "content_hash", "published_at", "target_ids"],
+        update_fields=[
+            "latest", "version", "operation", "document", "content_hash", "published_at", "target_ids", "tags"
+        ],
     )
     return versions
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = "Screening (name matching and mention suggestions)"
+
+    def ready(self):
+        from publishing.signals import versions_published
+
+        from .receivers import follow_publication
+
+        versions_published.connect(follow_publication, dispatch_uid="screening.follow_publication")

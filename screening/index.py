@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from . import names as n
-from .records import EntityRecord, NameRecord, Query
+from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
 ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then rebuild
@@ -83,35 +83,90 @@ def record_from_doc(entity_id: str, kind: str, doc: dict) -> tuple[EntityRecord,
 # ---------------------------------------------------------------------------- writing
 
 
+INDEX_BATCH = 1000  # entities per statement when indexing published versions
+
+# One statement per batch: upsert the entities (rows whose kind, caption and document
+# are unchanged are left alone, so republishing an entity for its sanctions section
+# writes nothing), then, for the rows that did change, delete the keys they lost and
+# insert the keys they gained. The deleted and inserted keys are disjoint sets, so one
+# statement can do both; unchanged keys are not rewritten.
+_UPSERT = f"""
+WITH input AS (
+    SELECT * FROM unnest(%(ids)s::text[], %(kinds)s::text[], %(captions)s::text[], %(docs)s::jsonb[])
+        AS i(entity_id, kind, caption, doc)
+),
+upserted AS (
+    INSERT INTO {ENTITY_TABLE} AS e (entity_id, kind, caption, doc, indexed_at)
+    SELECT entity_id, kind, caption, doc, now() FROM input
+    ON CONFLICT (entity_id) DO UPDATE
+    SET kind = EXCLUDED.kind, caption = EXCLUDED.caption, doc = EXCLUDED.doc, indexed_at = now()
+    WHERE (e.kind, e.caption, e.doc) IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.caption, EXCLUDED.doc)
+    RETURNING e.id, e.entity_id
+),
+wanted AS (
+    SELECT k.key, u.id AS entity_id
+    FROM unnest(%(key_owners)s::text[], %(keys)s::text[]) AS k(owner, key)
+    JOIN upserted u ON u.entity_id = k.owner
+),
+lost AS (
+    DELETE FROM {KEY_TABLE} old USING upserted u
+    WHERE old.entity_id = u.id
+      AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.key = old.key AND w.entity_id = old.entity_id)
+)
+INSERT INTO {KEY_TABLE} (key, entity_id) SELECT key, entity_id FROM wanted
+ON CONFLICT DO NOTHING
+"""
+
+_REMOVE = f"""
+WITH gone AS (DELETE FROM {ENTITY_TABLE} WHERE entity_id = ANY(%s) RETURNING id),
+keys AS (DELETE FROM {KEY_TABLE} WHERE entity_id IN (SELECT id FROM gone))
+SELECT count(*) FROM gone
+"""
+
+
+def index_entities(records: Iterable[EntityRecord], batch_size: int = INDEX_BATCH) -> int:
+    """Add or replace entities (versions were published), in the caller's transaction:
+    one statement per ``batch_size`` entities, whatever their number of names and keys.
+    A record given twice counts once (the last one). Returns how many were given."""
+    latest = {record.entity_id: record for record in records}
+    batch = list(latest.values())
+    # All batches or none; no savepoint (the usual caller is the approving transaction).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for at in range(0, len(batch), batch_size):
+            params: dict[str, list] = {k: [] for k in ("ids", "kinds", "captions", "docs", "key_owners", "keys")}
+            for record in batch[at:at + batch_size]:
+                analysed = analyse_record(record)
+                params["ids"].append(record.entity_id)
+                params["kinds"].append(record.kind)
+                params["captions"].append(record.caption[:500])
+                params["docs"].append(_json(record_doc(record, analysed)))
+                keys = sorted(record_keys(record, analysed))
+                params["keys"].extend(keys)
+                params["key_owners"].extend([record.entity_id] * len(keys))
+            cursor.execute(_UPSERT, params)
+    return len(batch)
+
+
+def remove_entities(entity_ids: Iterable[str], batch_size: int = INDEX_BATCH) -> int:
+    """Take entities out of the index (retracted, merged away), in the caller's
+    transaction; returns how many were there."""
+    ids = sorted(set(entity_ids))
+    removed = 0
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for at in range(0, len(ids), batch_size):
+            cursor.execute(_REMOVE, [ids[at:at + batch_size]])
+            removed += cursor.fetchone()[0]
+    return removed
+
+
 def index_entity(record: EntityRecord) -> None:
-    """Add or replace one entity (a version was published): three statements, one transaction."""
-    analysed = analyse_record(record)
-    keys = sorted(record_keys(record, analysed))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {ENTITY_TABLE} (entity_id, kind, caption, doc, indexed_at)
-                VALUES (%s, %s, %s, %s::jsonb, now())
-                ON CONFLICT (entity_id) DO UPDATE
-                SET kind = EXCLUDED.kind, caption = EXCLUDED.caption, doc = EXCLUDED.doc, indexed_at = now()
-                RETURNING id""",
-            [record.entity_id, record.kind, record.caption[:500], _json(record_doc(record, analysed))],
-        )
-        pk = cursor.fetchone()[0]
-        cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE entity_id = %s", [pk])
-        cursor.execute(
-            f"INSERT INTO {KEY_TABLE} (key, entity_id) SELECT k, %s FROM unnest(%s::text[]) AS k",
-            [pk, keys],
-        )
+    """Add or replace one entity: ``index_entities`` for one."""
+    index_entities([record])
 
 
 def remove_entity(entity_id: str) -> bool:
-    """Take an entity out of the index (retracted, merged away). True if it was there."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {ENTITY_TABLE} WHERE entity_id = %s RETURNING id", [entity_id])
-        row = cursor.fetchone()
-        if row:
-            cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE entity_id = %s", [row[0]])
-    return row is not None
+    """Take one entity out of the index. True if it was there."""
+    return remove_entities([entity_id]) == 1
 
 
 def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int | None = None,
@@ -286,8 +341,17 @@ def _loads(doc):
     return doc
 
 
+MAX_LIMIT = 100
+
+
 def match(query: Query, limit: int = 10, threshold: float = THRESHOLD) -> list[Result]:
-    """Ranked candidates for a query, best first: score > 0 only, at most ``limit``."""
+    """Ranked candidates for a query, best first: score > 0 only, at most ``limit``
+    (1..``MAX_LIMIT``); ``match`` on a result means score >= ``threshold`` (0..1).
+    A bad limit or threshold raises ``InvalidQuery`` naming it."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery("limit", f"{limit!r} is not a whole number from 1 to {MAX_LIMIT}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise InvalidQuery("threshold", f"{threshold!r} is not a number from 0 to 1")
     pq = prepare(query)
     results = [score(pq, record, analysed, threshold) for record, analysed in candidates(pq, max(CANDIDATES, limit))]
     results = [r for r in results if r.score > 0]

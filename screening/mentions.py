@@ -219,7 +219,7 @@ def index_analysis(record: EntityRecord) -> list:
 
 def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
     """One mention per (span, entity), its best; then longer spans win over the spans
-    they cross or (same entity, or ``nested`` off) contain."""
+    they cross or (same entity, a family name alone, or ``nested`` off) contain."""
     best: dict[tuple[int, int, str], Mention] = {}
     for m in found:
         k = (m.start, m.end, m.entity_id)
@@ -232,7 +232,9 @@ def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
             if not (m.start < k.end and k.start < m.end) or (m.start, m.end) == (k.start, k.end):
                 continue
             inside = k.start <= m.start and m.end <= k.end
-            if not inside or not nested or k.entity_id == m.entity_id:
+            # A family name inside a longer name is that name's ("Berg" in "Anna Berg"
+            # names no other Berg).
+            if not inside or not nested or k.entity_id == m.entity_id or m.how.startswith("family name only"):
                 break
         else:
             kept.append(m)

@@ -78,9 +78,59 @@ class EntityRecord:
         return self.names[0].value if self.names else ""
 
 
+MAX_NAME_LENGTH = 1000      # characters per query name: far beyond any real name, bounded work
+MAX_QUERY_NAMES = 20        # names per query (a name and its aliases)
+MAX_IDENTIFIERS = 20
+MAX_IDENTIFIER_LENGTH = 200
+
+
+class InvalidQuery(ValueError):
+    """A query field is invalid. ``field`` names it ("name", "kind", "birth_date",
+    "countries", "identifiers"); str() is "<field>: <what is wrong>", for a 400 body."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+def _text(value, field: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidQuery(field, f"must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise InvalidQuery(field, "contains a NUL byte (\\x00)")
+    if len(value) > max_length:
+        raise InvalidQuery(field, f"is {len(value)} characters long; at most {max_length} are accepted")
+    return value
+
+
+def _many(value, field: str, limit: int) -> tuple:
+    """A list of values; a single string counts as one value, not as its letters."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, dict)):
+        value = (value,)
+    try:
+        values = tuple(value)
+    except TypeError:
+        raise InvalidQuery(field, f"must be a list, not {type(value).__name__}") from None
+    if len(values) > limit:
+        raise InvalidQuery(field, f"has {len(values)} entries; at most {limit} are accepted")
+    return values
+
+
 @dataclass(frozen=True)
 class Query:
-    """What a partner screens: one or more names plus optional supporting facts."""
+    """What a partner screens: a name (or a few: a name and its aliases) plus optional
+    supporting facts. Everything is checked here, so every way in (the match endpoint,
+    benches, the shell) refuses bad input the same way: ``InvalidQuery`` naming the field.
+
+    ``name``: text or a list of texts, at least one not blank, each at most
+    ``MAX_NAME_LENGTH`` characters, no NUL. ``kind``: None/"" (any), "person" or
+    "organisation". ``birth_date``: "" or a partial ISO date. ``countries``: ISO 3166-1
+    alpha-2 codes, any case (nationalities of a person, countries of an organisation).
+    ``identifiers``: (scheme, value) pairs or {"scheme", "value"} mappings; the scheme
+    may be "" (any).
+    """
 
     names: tuple[str, ...]
     kind: str | None = None
@@ -89,15 +139,39 @@ class Query:
     identifiers: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, name, kind=None, birth_date="", countries=(), identifiers=()):
-        names = (name,) if isinstance(name, str) else tuple(name)
-        names = tuple(n for n in names if n and n.strip())
-        if not names and not identifiers:
-            raise ValueError("a query needs a name or an identifier")
+        from core.codes import COUNTRIES
+
+        names = tuple(_text(n, "name", MAX_NAME_LENGTH) for n in _many(name, "name", MAX_QUERY_NAMES))
+        names = tuple(n for n in names if n.strip())
+        if not names:
+            raise InvalidQuery("name", "is required and can't be empty or only blank space")
         if kind not in (None, "", *KINDS):
-            raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
-        check_partial_date(birth_date or "", "birth_date")
+            raise InvalidQuery("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        birth_date = _text(birth_date or "", "birth_date", 10)
+        try:
+            check_partial_date(birth_date, "birth_date")
+        except ValueError as exc:
+            raise InvalidQuery("birth_date", f"{birth_date!r} is not a partial ISO date (YYYY, YYYY-MM or "
+                                             "YYYY-MM-DD)") from exc
+        codes = []
+        for country in _many(countries, "countries", len(COUNTRIES)):
+            code = _text(country, "countries", 2).upper()
+            if code not in COUNTRIES:
+                raise InvalidQuery("countries", f"{country!r} is not an ISO 3166-1 alpha-2 country code")
+            codes.append(code)
+        pairs = []
+        for identifier in _many(identifiers, "identifiers", MAX_IDENTIFIERS):
+            if isinstance(identifier, dict):
+                identifier = (identifier.get("scheme") or "", identifier.get("value"))
+            if not isinstance(identifier, (tuple, list)) or len(identifier) != 2:
+                raise InvalidQuery("identifiers", f"{identifier!r} is not a (scheme, value) pair")
+            scheme = _text(identifier[0] or "", "identifiers", MAX_IDENTIFIER_LENGTH)
+            value = _text(identifier[1], "identifiers", MAX_IDENTIFIER_LENGTH)
+            if not value.strip():
+                raise InvalidQuery("identifiers", "an identifier's value can't be empty")
+            pairs.append((scheme, value))
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "kind", kind or None)
-        object.__setattr__(self, "birth_date", birth_date or "")
-        object.__setattr__(self, "countries", tuple(c.upper() for c in countries))
-        object.__setattr__(self, "identifiers", tuple((s, v) for s, v in identifiers))
+        object.__setattr__(self, "birth_date", birth_date)
+        object.__setattr__(self, "countries", tuple(codes))
+        object.__setattr__(self, "identifiers", tuple(pairs))

@@ -95,7 +95,7 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         self.text = textlib.normalise(self.text)
         if self.pk and self.text_changed() and self.citations.exists():
-            raise ValidationError("Source %s is cited; its text can't change." % self.public_id)
+            raise ValidationError(f"Source {self.public_id} is cited; its text can't change.")
         self.text_sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
         super().save(*args, **kwargs)
 

@@ -162,26 +162,35 @@ def _bands(kinds):
     return ", ".join(f"inset 0 -{2 * (i + 1)}px 0 var(--cite-{kind})" for i, kind in enumerate(kinds))
 
 
-def highlighted(text, views):
-    """The article as HTML: every piece of text between two citation boundaries is its
-    own escaped span carrying the ids and kinds of all citations covering it."""
-    pieces = textlib.segments(len(text), [(v.citation.start, v.citation.end, v) for v in views])
+def highlighted(text, views, mentions=()):
+    """The article as HTML: every piece of text between two span boundaries is its own
+    escaped span carrying the ids and kinds of all citations covering it, and the
+    numbers of the suggested mentions covering it (``mentions``: objects with start,
+    end and number; see screening.suggestions), drawn apart from citations."""
+    spans = [(v.citation.start, v.citation.end, v) for v in views]
+    spans += [(m.start, m.end, m) for m in mentions]
     parts = []
-    for start, end, covering in pieces:
+    for start, end, covering in textlib.segments(len(text), spans):
         chunk = text[start:end]
-        if not covering:
+        cites = [v for v in covering if isinstance(v, CitationView)]
+        marks = " ".join(str(m.number) for m in covering if not isinstance(m, CitationView))
+        if not cites and not marks:
             parts.append(escape(chunk))
-            continue
-        kinds = [k for k in KINDS if any(k in v.kinds for v in covering)]
-        parts.append(
-            format_html(
-                '<span class="cite depth-{}" data-citations="{}" style="box-shadow: {}">{}</span>',
-                min(len(covering), 4),
-                " ".join(str(v.citation.pk) for v in covering),
-                _bands(kinds),
-                chunk,
+        elif not cites:
+            parts.append(format_html('<span class="mention" data-mentions="{}">{}</span>', marks, chunk))
+        else:
+            kinds = [k for k in KINDS if any(k in v.kinds for v in cites)]
+            parts.append(
+                format_html(
+                    '<span class="cite depth-{}{}" data-citations="{}"{} style="box-shadow: {}">{}</span>',
+                    min(len(cites), 4),
+                    " mention" if marks else "",
+                    " ".join(str(v.citation.pk) for v in cites),
+                    format_html(' data-mentions="{}"', marks) if marks else "",
+                    _bands(kinds),
+                    chunk,
+                )
             )
-        )
     return format_html_join("", "{}", ((part,) for part in parts))
 
 

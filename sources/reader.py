@@ -1,6 +1,10 @@
 """The source reader: admin views to read an article with its cited spans highlighted,
 cite a selected span for a claim, and supersede the article with a corrected text.
 
+Beside the article, the mentions of published entities it names (screening.suggestions):
+accepting one posts the same request as the cite panel, so it goes through the same
+checks, permissions and change-set recording.
+
 The browser (static/sources/reader.js) sends the selection as UTF-16 offsets, which
 is what JavaScript counts, together with the selected words; the server converts them
 to code points, checks the words against its own text, and stores the citation with
@@ -36,6 +40,17 @@ def record_models():
     """The claim models a curator picks claims from (entity, sanction action): those
     that can search themselves and list their claims."""
     return [m for m in provenance.claim_models().values() if hasattr(m, "search") and hasattr(m, "claims")]
+
+
+def entity_citations(views):
+    """(start, end, entity public id) of every citation backing an entity or one of its
+    names: the mentions those spans cover are cited already."""
+    return {
+        (v.citation.start, v.citation.end, claim.record.public_id)
+        for v in views
+        for claim in v.claims
+        if claim.type in ("entity", "name")
+    }
 
 
 class CiteForm(forms.Form):
@@ -157,17 +172,23 @@ class SourceReaderMixin:
     # ------------------------------------------------------------------- the reader
 
     def reader_view(self, request, object_id):
+        from screening import suggestions  # screening builds on this app
+
         source = self._source(request, object_id)
         views = provenance.source_citations(source)
+        mentions = suggestions.offers(source.text, entity_citations(views))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Read: {source}",
             "source": source,
-            "article": provenance.highlighted(source.text, views),
+            "article": provenance.highlighted(source.text, views, [m for m in mentions if not m.cited]),
             "citations": {v.citation.pk: v.as_json() for v in views},
             "citation_count": len(views),
             "kinds": provenance.KINDS,
+            "mentions": mentions,
+            "new_entities": suggestions.new_entities(source.text, mentions, source.language),
+            "can_add_entity": request.user.has_perm("entities.add_entity"),
             "can_cite": self.can_cite(request, source),
             "can_supersede": self.can_supersede(request, source),
             "utf16_length": textlib.utf16_length(source.text),

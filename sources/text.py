@@ -67,6 +67,16 @@ def utf16_length(text):
     return len(text.encode("utf-16-le")) // 2
 
 
+def utf16_offsets(text, offsets):
+    """{code-point offset: UTF-16 offset} for many offsets, in one pass over the text."""
+    out, units, previous = {}, 0, 0
+    for offset in sorted(offsets):
+        units += utf16_length(text[previous:offset])
+        out[offset] = units
+        previous = offset
+    return out
+
+
 def index_from_utf16(text, offset, field="offset"):
     """Code-point index of a UTF-16 offset into text.
 

@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 
-from config.settings import *  # noqa: E402,F401,F403
+from config.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 # The test client speaks plain http; everything else stays as in production.
 SECURE_SSL_REDIRECT = False
 # Tests don't run collectstatic; the manifest storage production uses needs it.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True  # serve app static files straight from their apps

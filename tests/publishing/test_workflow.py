@@ -9,8 +9,7 @@ from publishing import services
 from publishing.documents import canonical_json
 from publishing.models import ChangeSet, ChangeSetEditor, PublishedRecord, PublishedVersion
 from sanctions.models import SanctionAction
-
-from .conftest import approve_now
+from tests.conftest import approve_now
 
 
 def fresh(user):
@@ -122,12 +121,11 @@ def test_self_approval_is_refused_by_the_database(world, users):
 )
 def test_published_rows_refuse_update_and_delete(published, sql):
     before = list(PublishedVersion.objects.values_list("seq", "content_hash"))
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            # The test's own transaction holds deferred FK checks, which TRUNCATE won't wait for.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL publishing.maintenance = 'off'")  # tests run with it on: conftest
-            cursor.execute(sql)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        # The test's own transaction holds deferred FK checks, which TRUNCATE won't wait for.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL publishing.maintenance = 'off'")  # tests run with it on: conftest
+        cursor.execute(sql)
     assert list(PublishedVersion.objects.values_list("seq", "content_hash")) == before
 
 

@@ -139,11 +139,11 @@ def test_the_write_model_source_reads_live_entities_of_the_seed_corpus():
     assert ("Wolodymyr Selensky", "transliteration", "de") in [(n.value, n.type, n.lang) for n in zelenskyy.names]
 
 
-def test_the_rebuild_command_indexes_the_write_model_with_a_progress_bar():
+def test_the_rebuild_command_can_index_the_write_model_for_development():
     call_command("load_seed_corpus", verbosity=0)
     out, err = io.StringIO(), io.StringIO()
-    call_command("rebuild_match_index", stdout=out, stderr=err)
-    assert "Match index rebuilt: 53 entities" in out.getvalue()
+    call_command("rebuild_match_index", source="screening.sources.write_model_records", stdout=out, stderr=err)
+    assert "Match index rebuilt: 53 entities from screening.sources.write_model_records" in out.getvalue()
     assert "indexing entities" in err.getvalue() and "53/53" in err.getvalue()
     assert services.match(Query("Сергей Шойгу"))[0].name == "Sergei Schoigu"
 
@@ -151,3 +151,13 @@ def test_the_rebuild_command_indexes_the_write_model_with_a_progress_bar():
 def test_the_rebuild_command_names_a_bad_source():
     with pytest.raises(CommandError, match="no.such"):
         call_command("rebuild_match_index", source="no.such.source", no_progress=True)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"limit": "5"}, "limit"),
+    ({"threshold": 1.5}, "threshold"), ({"threshold": -0.1}, "threshold"), ({"threshold": "0.7"}, "threshold"),
+])
+def test_match_refuses_a_bad_limit_or_threshold(kwargs, field):
+    with pytest.raises(services.InvalidQuery) as refused:
+        services.match(Query("Ali Reza"), **kwargs)
+    assert refused.value.field == field

@@ -79,6 +79,14 @@ def test_a_family_name_alone_is_a_weaker_mention_that_can_be_left_out():
     assert services.find_mentions(text, RECORDS, family_names=False) == []
 
 
+def test_a_family_name_inside_a_full_name_names_nobody_else():
+    records = [EntityRecord("ent_anna", "person", ["Anna Berg"]), EntityRecord("ent_carl", "person", ["Carl Berg"])]
+    text = "Anna Berg met the press; Berg said no."
+    found = services.find_mentions(text, records)
+    # "Berg" inside "Anna Berg" is hers; standing alone it may be either Berg
+    assert spans(text, found) == [("Anna Berg", "ent_anna"), ("Berg", "ent_anna"), ("Berg", "ent_carl")]
+
+
 def test_words_keep_offsets_and_drop_possessives():
     text = "Iran’s drones; Naval'nyy, U.S."
     assert [(w.raw, text[w.start:w.end]) for w in words(text)] == [

@@ -1,7 +1,9 @@
 """Scoring one candidate: features, contributions, caps. Pure functions, no database."""
+import re
+
 import pytest
 
-from screening.records import EntityRecord, NameRecord, Query
+from screening.records import EntityRecord, InvalidQuery, NameRecord, Query
 from screening.scoring import THRESHOLD, WEAK_ALIAS_CAP, score
 
 BAGHERI = EntityRecord(
@@ -115,15 +117,39 @@ def test_the_threshold_is_the_callers():
     assert not score(Query("Putin"), EntityRecord("e", "person", ["Vladimir Putin"]), threshold=0.9).match
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"name": "X", "birth_date": "1960-13"}, "partial ISO date"),
-    ({"name": "X", "birth_date": "1960-02-30"}, "partial ISO date"),
-    ({"name": "X", "kind": "vessel"}, "kind"),
-    ({"name": "  "}, "name or an identifier"),
+@pytest.mark.parametrize("kwargs, field, message", [
+    ({"name": "X", "birth_date": "1960-13"}, "birth_date", "partial ISO date"),
+    ({"name": "X", "birth_date": "1960-02-30"}, "birth_date", "partial ISO date"),
+    ({"name": "X", "birth_date": "1960\x00"}, "birth_date", "NUL"),
+    ({"name": "X", "kind": "vessel"}, "kind", "'vessel' is not one of person, organisation"),
+    ({"name": "  "}, "name", "empty or only blank space"),
+    ({"name": ""}, "name", "empty"),
+    ({"name": ["", " \t"]}, "name", "empty"),
+    ({"name": None}, "name", "empty"),
+    ({"name": "Ali\x00 Reza"}, "name", "NUL byte"),
+    ({"name": "A" * 1001}, "name", "1001 characters long; at most 1000"),
+    ({"name": 42}, "name", "must be a list, not int"),
+    ({"name": ["Ali", 42]}, "name", "must be text, not int"),
+    ({"name": ["Ali"] * 21}, "name", "at most 20"),
+    ({"name": "X", "countries": ["IR", "XX"]}, "countries", "'XX' is not an ISO 3166-1 alpha-2"),
+    ({"name": "X", "countries": ["Iran"]}, "countries", "at most 2"),
+    ({"name": "X", "identifiers": [("passport", "")]}, "identifiers", "can't be empty"),
+    ({"name": "X", "identifiers": ["P123"]}, "identifiers", "not a (scheme, value) pair"),
+    ({"name": "X", "identifiers": [("passport", "P\x001")]}, "identifiers", "NUL"),
 ])
-def test_bad_queries_are_refused_with_a_message(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_queries_are_refused_naming_the_field(kwargs, field, message):
+    with pytest.raises(InvalidQuery, match=re.escape(message)) as refused:
         Query(**kwargs)
+    assert refused.value.field == field and str(refused.value).startswith(f"{field}: ")
+    assert isinstance(refused.value, ValueError)
+
+
+def test_a_query_takes_one_country_or_many_and_identifiers_as_pairs_or_mappings():
+    query = Query("Ali Reza", kind="", birth_date="1960-05", countries="ir",
+                  identifiers=[{"scheme": "passport", "value": "P1"}, ("", "P2")])
+    assert (query.names, query.kind, query.countries) == (("Ali Reza",), None, ("IR",))
+    assert query.identifiers == (("passport", "P1"), ("", "P2"))
+    assert Query(["Ali Reza", " ", "Reza Ali"]).names == ("Ali Reza", "Reza Ali")
 
 
 def test_bad_records_are_refused():

@@ -193,3 +193,33 @@ def test_bad_selections_and_stale_pages_are_explained_in_the_panel(page):
     assert page.inner_text(".cite-error").startswith("source: This source has been superseded by")
     screenshot(page, "reader-stale-page.png")
     assert not Citation.objects.filter(source=source).exists()
+
+
+def test_a_curator_accepts_a_suggested_mention_and_it_becomes_a_citation(page):
+    call_command("load_seed_corpus", verbosity=0)  # published, so in the match index
+    kirby = Entity.objects.get(names__value="John Kirby")
+    text = "WASHINGTON (AP) — 🙂 National Security Council spokesman John Kirby said on Monday that talks went on."
+    source = Source.objects.create(text=text, title="Kirby", language="en")
+    start = text.index("John Kirby")
+
+    open_reader(page, source)
+    item = page.locator(".mention-item", has_text="John Kirby")
+    assert kirby.public_id in item.inner_text()
+    mark = page.locator("#article .mention", has_text="John Kirby")
+    item.hover()  # the entry's words are outlined in the article
+    page.wait_for_selector("#article .mention.mention-active")
+    assert mark.inner_text() == "John Kirby"
+    screenshot(page, "reader-mentions.png")
+
+    item.locator(".mention-accept").click()
+    item.locator(".mention-status").wait_for(state="visible")
+    assert item.locator(".mention-status").inner_text() == f"“John Kirby” now backs name {kirby.caption}."
+    page.wait_for_selector('#article .cite:has-text("John Kirby")', state="attached")  # reloaded
+    stored = Citation.objects.get(source=source)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len("John Kirby"), "John Kirby")
+    assert [c.specific() for c in stored.claims.all()] == [kirby.names.get(value="John Kirby")]
+    # the words are a citation now, no longer a suggestion
+    assert page.inner_text(f'.cite[data-citations~="{stored.pk}"]') == "John Kirby"
+    assert page.locator("#article .mention", has_text="John Kirby").count() == 0
+    assert "Already cited for this entity." in page.locator(".mention-item", has_text="John Kirby").inner_text()
+    screenshot(page, "reader-mention-accepted.png")

@@ -4,7 +4,7 @@ from django.utils.module_loading import import_string
 
 from screening import services
 
-DEFAULT_SOURCE = "screening.sources.write_model_records"
+DEFAULT_SOURCE = "screening.sources.published_records"
 
 
 class Command(BaseCommand):
@@ -14,7 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", help="dotted path of a callable returning an iterable of EntityRecord")
+        parser.add_argument(
+            "--source",
+            help="dotted path of a callable returning an iterable of EntityRecord (default: the published entities; "
+            "screening.sources.write_model_records indexes every live write-model entity, for development)",
+        )
         parser.add_argument("--batch-size", type=int, default=5000, help="rows per COPY batch (default 5000)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 

@@ -1,5 +1,6 @@
 /*
- * Source reader: show the claims behind a highlighted span, and cite a selection.
+ * Source reader: show the claims behind a highlighted span, cite a selection, and
+ * accept a suggested mention of a known entity (the same request as citing a selection).
  *
  * Offsets: JavaScript strings count UTF-16 units (a character outside the BMP, such as
  * an emoji or 𝔘, is two), the database counts code points. This script sends UTF-16
@@ -117,11 +118,41 @@
       if (!popover.hidden && !popover.contains(event.target) && !event.target.closest(".cite")) hideClaims();
     });
 
+    // ------------------------------------------- mentions of known entities
+
+    var mentionPanel = document.getElementById("mention-panel");
+
+    function markMention(number) {
+      article.querySelectorAll(".mention").forEach(function (s) {
+        var numbers = (s.getAttribute("data-mentions") || "").split(" ");
+        s.classList.toggle("mention-active", number !== null && numbers.indexOf(number) !== -1);
+      });
+    }
+
+    if (mentionPanel) {
+      mentionPanel.addEventListener("mouseover", function (event) {
+        var item = event.target.closest(".mention-item");
+        markMention(item ? item.getAttribute("data-mention") : null);
+      });
+      mentionPanel.addEventListener("mouseleave", function () { markMention(null); });
+      // A click on a marked mention (not a citation: that shows its claims) shows its entry.
+      article.addEventListener("click", function (event) {
+        var span = event.target.closest(".mention");
+        if (!span || span.classList.contains("cite") || !window.getSelection().isCollapsed) return;
+        var item = document.getElementById("mention-" + span.getAttribute("data-mentions").split(" ")[0]);
+        if (!item) return;
+        item.scrollIntoView({ block: "nearest" });
+        item.classList.add("flash");
+        setTimeout(function () { item.classList.remove("flash"); }, 1500);
+      });
+    }
+
     // --------------------------------------------------------------- citing
 
     if (!panel) return;
     if (text.length !== Number(article.getAttribute("data-utf16-length"))) {
       // The browser changed the text while parsing it: offsets would be wrong.
+      document.querySelectorAll(".mention-accept").forEach(function (b) { b.remove(); });
       panel.remove();
       panel = null;
       article.before(el("p", { className: "errornote", text: "This browser altered the article text; citing is off on this page." }));
@@ -167,7 +198,7 @@
     }
 
     function onSelection(event) {
-      if (event && form.contains(event.target)) return;
+      if (event && (form.contains(event.target) || (mentionPanel && mentionPanel.contains(event.target)))) return;
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) return;
       var range = selection.getRangeAt(0);
@@ -260,34 +291,70 @@
       if (event.key === "Enter") { event.preventDefault(); clearTimeout(searchTimer); search(searchBox.value.trim()); }
     });
 
+    // POST a citation to the cite view: {ok, data} with its JSON answer.
+    function postCite(body) {
+      return fetch(form.action, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": field("csrfmiddlewaretoken").value },
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          throw new Error("Your session may have expired: reload the page and log in again.");
+        }
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      });
+    }
+
+    // Reload so the new highlight is drawn by the server like every other.
+    function reloadSoon() { setTimeout(function () { window.location.reload(); }, 900); }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearMessages();
       if (!claimSelect.value) { showError("claim: Choose the claim this quote backs."); return; }
       saveButton.disabled = true;
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": field("csrfmiddlewaretoken").value },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          if (type.indexOf("application/json") === -1) {
-            throw new Error("Your session may have expired: reload the page and log in again.");
-          }
-          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-        })
+      postCite(new FormData(form))
         .then(function (result) {
           if (!result.ok) { showError(result.data.message || "The citation was not saved."); saveButton.disabled = false; return; }
           successBox.textContent = result.data.message;
           successBox.hidden = false;
           form.setAttribute("data-saved-citation", String(result.data.citation.id));
-          // Reload so the new highlight is drawn by the server like every other.
-          setTimeout(function () { window.location.reload(); }, 900);
+          reloadSoon();
         })
         .catch(function (error) { showError(error.message); saveButton.disabled = false; });
     });
+
+    // Accepting a mention posts what the panel would for a selection of its words.
+    if (mentionPanel) {
+      mentionPanel.addEventListener("click", function (event) {
+        var button = event.target.closest(".mention-accept");
+        if (!button) return;
+        var item = button.closest(".mention-item");
+        var status = item.querySelector(".mention-status");
+        var body = new FormData();
+        body.append("start_utf16", button.getAttribute("data-start-utf16"));
+        body.append("end_utf16", button.getAttribute("data-end-utf16"));
+        body.append("quote", button.getAttribute("data-quote"));
+        body.append("claim", button.getAttribute("data-claim"));
+        body.append("text_sha256", field("text_sha256").value);
+        button.disabled = true;
+        function show(message, failed) {
+          status.textContent = message;
+          status.classList.toggle("errornote", failed);
+          status.hidden = false;
+        }
+        postCite(body)
+          .then(function (result) {
+            if (!result.ok) { show(result.data.message || "The citation was not saved.", true); button.disabled = false; return; }
+            show(result.data.message, false);
+            item.classList.add("accepted");
+            reloadSoon();
+          })
+          .catch(function (error) { show(error.message, true); button.disabled = false; });
+      });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,58 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .models import AccessLogEntry, ApiKey
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "state", "created_at", "expires_at", "last_used_at", "rate_limit"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "last_used_at"]
+    fields = ["name", "expires_at", "rate_limit", *readonly_fields]
+    actions = ["revoke"]
+
+    @admin.display(description="state")
+    def state(self, obj):
+        return obj.state
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key, plain = ApiKey.objects.create_key(
+            obj.name, created_by=request.user, expires_at=obj.expires_at, rate_limit=obj.rate_limit
+        )
+        obj.pk, obj.prefix = key.pk, key.prefix
+        obj.refresh_from_db()
+        messages.warning(
+            request, f"The new API key for {key.name} is {plain} — copy it now: it is stored only as a hash."
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the access log keeps pointing at the key
+
+    @admin.action(description="Revoke the selected API keys", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {count} API key(s); they are refused from now on.")
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("partners.revoke_apikey")
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "key", "user", "method", "path", "status", "duration_ms"]
+    list_filter = ["status", "method", "endpoint", "key"]
+    search_fields = ["path", "request_id", "key__prefix", "key__name"]
+    list_select_related = ["key", "user"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

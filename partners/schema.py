@@ -1,0 +1,63 @@
+"""How the OpenAPI schema describes partner authentication (drf-spectacular)."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+from core.partial_dates import PATTERN as PARTIAL_DATE
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "partners.auth.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A partner API key: `Authorization: Bearer sdb_xxxxxxxx_…` (ask us for one).",
+        }
+
+
+PARTIAL_DATE_PARAMETERS = {"announced_after", "announced_before"}
+
+ERROR = {
+    "type": "object",
+    "description": "`detail` for request-wide errors; otherwise one key per offending field (or query "
+    "parameter) with its messages.",
+    "additionalProperties": True,
+    "example": {"country": ["Select a valid choice. XX is not one of the available choices."]},
+}
+COMMON_ERRORS = {
+    "400": "Bad input: the body names each offending field or parameter.",
+    "401": "No API key, or an unknown, revoked or expired one (`detail` says which).",
+    "403": "A session without staff rights.",
+    "429": "Over the key's rate limit: retry after `Retry-After` seconds.",
+}
+
+
+def add_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every API operation can answer these."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in COMMON_ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        **(
+                            {"headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}}}
+                            if code == "429"
+                            else {}
+                        ),
+                    },
+                )
+            if "{id}" in path:
+                responses.setdefault("404", {"description": "No such published record."})
+            for parameter in operation.get("parameters", ()):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and schema.get("type") == "string":
+                    schema.setdefault("minLength", 1)  # an empty value is refused (partners.views)
+                    if parameter["name"] in PARTIAL_DATE_PARAMETERS:
+                        schema["pattern"] = PARTIAL_DATE
+    return result

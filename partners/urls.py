@@ -1,0 +1,24 @@
+"""/api/v1/: every app's API endpoints, the OpenAPI schema and its documentation."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from publishing.api import ChangesView, EntityViewSet, SanctionViewSet
+from screening.api import MatchView
+from sources.api import SourceViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("entities", EntityViewSet, basename="entity")
+router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("sources", SourceViewSet, basename="source")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/changes/", ChangesView.as_view(), name="changes"),
+    path("v1/match/", MatchView.as_view(), name="match"),
+    path("v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,57 @@
+"""What every partner API view shares: strict query parameters, times, ETags."""
+from datetime import UTC
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import ValidationError
+
+BASE_PARAMS = frozenset({"format"})
+
+
+class StrictQueryParams:
+    """Refuse query parameters the endpoint doesn't know: a typo ("contry=IR") must be
+    an error, not a silently unfiltered answer."""
+
+    extra_query_params = {}  # action → names allowed besides the filters
+
+    def allowed_query_params(self):
+        allowed = set(BASE_PARAMS) | set(self.extra_query_params.get(getattr(self, "action", None), ()))
+        if getattr(self, "action", None) == "list":
+            filterset = getattr(self, "filterset_class", None)
+            allowed |= set(filterset.base_filters) if filterset else set()
+            allowed |= {"limit", "cursor"}
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            return  # dispatch answers 405
+        unknown = sorted(set(request.query_params) - self.allowed_query_params())
+        if unknown:
+            known = ", ".join(sorted(self.allowed_query_params())) or "none"
+            raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})
+        empty = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if empty:
+            raise ValidationError({name: ["Give a value or leave the parameter out."] for name in empty})
+
+
+def parse_instant(value, field):
+    """An ISO 8601 date-time as an aware UTC datetime, or a 400 naming ``field``.
+    Naive times are UTC; converted here so that odd offsets never reach the database."""
+    try:
+        when = parse_datetime(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise ValidationError({field: ["Enter an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."]})
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({field: ["Out of range."]}) from None
+
+
+def etag_matches(request, etag):
+    given = request.headers.get("If-None-Match", "")
+    return given.strip() == "*" or etag in [t.strip() for t in given.split(",")]

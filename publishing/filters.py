@@ -1,0 +1,141 @@
+"""Filters of the partner API over published heads: each one adds "facet:value"
+strings that the record's ``tags`` must contain (documents.tags), so any combination
+is one GIN-indexed containment test."""
+import re
+
+import django_filters as df
+from django.db.models import Q, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Left, Length
+from rest_framework.exceptions import ValidationError
+
+from core.codes import COUNTRIES
+from core.partial_dates import PATTERN as PARTIAL_DATE
+from entities.models import Entity
+from partners.views import parse_instant
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
+
+from .models import PublishedRecord
+
+TRUE_FALSE = [("true", "true"), ("false", "false")]
+
+
+def _required_tags(queryset, tags):
+    return queryset.filter(tags__contains=tags) if tags else queryset
+
+
+class TagFilterSet(df.FilterSet):
+    """Collects the tags asked for by the filters and applies them in one condition."""
+
+    def filter_queryset(self, queryset):
+        self.wanted = []
+        queryset = super().filter_queryset(queryset)
+        return _required_tags(queryset, sorted(set(self.wanted)))
+
+
+    def filter_authority(self, queryset, name, value):
+        found = Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list("name")
+        names = [n for (n,) in found]
+        if not names:
+            raise ValidationError({"authority": [f"No authority is named or abbreviated {value!r}."]})
+        # Several authorities may share an abbreviation: any of them.
+        return queryset.filter(Q(*[Q(tags__contains=[f"authority:{n}"]) for n in names], _connector=Q.OR))
+
+    def filter_programme(self, queryset, name, value):
+        found = Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list("name")
+        names = sorted({n for (n,) in found})
+        if not names:
+            raise ValidationError({"programme": [f"No programme has the name or code {value!r}."]})
+        return queryset.filter(Q(*[Q(tags__contains=[f"programme:{n}"]) for n in names], _connector=Q.OR))
+
+    def filter_tag(self, queryset, name, value):
+        self.wanted.append(f"{name}:{value}")
+        return queryset
+
+
+class EntityFilter(TagFilterSet):
+    q = df.CharFilter(
+        method="filter_q",
+        max_length=500,
+        help_text="Words of any of the entity's names, in any order; case, accents and script don't matter "
+        "('salami', 'Hossein SALAMI', 'Салами').",
+    )
+    kind = df.ChoiceFilter(choices=Entity.Kind.choices, method="filter_tag", help_text="person or organisation.")
+    country = df.ChoiceFilter(
+        choices=sorted(COUNTRIES.items()),
+        method="filter_tag",
+        help_text="ISO 3166-1 alpha-2 code of a nationality (persons) or country (organisations).",
+    )
+    sanctioned = df.ChoiceFilter(
+        choices=TRUE_FALSE,
+        method="filter_sanctioned",
+        help_text="true: targeted by a designation or export control that is announced or in force.",
+    )
+    authority = df.CharFilter(
+        method="filter_authority", help_text="An authority of one of its sanctions, by name or abbreviation (OFAC)."
+    )
+    programme = df.CharFilter(method="filter_programme", help_text="A programme of one of its sanctions, by name or code.")
+    measure = df.ChoiceFilter(
+        choices=SanctionTarget.Measure.choices, method="filter_tag", help_text="A measure of one of its sanctions."
+    )
+    status = df.ChoiceFilter(
+        choices=SanctionAction.Status.choices, method="filter_tag", help_text="The status of one of its sanctions."
+    )
+    updated_after = df.IsoDateTimeFilter(
+        method="filter_updated_after",
+        help_text="Only records whose latest version was published after this ISO 8601 time (UTC if no offset).",
+    )
+
+    class Meta:
+        model = PublishedRecord
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        from screening.names import fold, tokenise
+
+        words = tokenise(value)
+        if not words:
+            raise ValidationError({"q": ["Give at least one letter or digit of a name."]})
+        self.wanted.extend(f"name:{fold(w)}" for w in words)
+        return queryset
+
+    def filter_updated_after(self, queryset, name, value):
+        return queryset.filter(published_at__gt=parse_instant(self.data[name], name))
+
+    def filter_sanctioned(self, queryset, name, value):
+        if value == "true":
+            self.wanted.append("sanctioned")  # a bare tag (documents.tags)
+            return queryset
+        return queryset.exclude(tags__contains=["sanctioned"])
+
+
+class SanctionFilter(TagFilterSet):
+    authority = df.CharFilter(method="filter_authority", help_text="By name or abbreviation (OFAC).")
+    programme = df.CharFilter(method="filter_programme", help_text="By name or code.")
+    kind = df.ChoiceFilter(choices=SanctionAction.Kind.choices, method="filter_tag")
+    status = df.ChoiceFilter(choices=SanctionAction.Status.choices, method="filter_tag")
+    target = df.CharFilter(
+        method="filter_target", max_length=32, help_text="An entity id: actions that target it."
+    )
+    announced_after = df.CharFilter(
+        method="filter_announced",
+        help_text="Announced on or after this date: YYYY, YYYY-MM or YYYY-MM-DD (partial dates compare by prefix).",
+    )
+    announced_before = df.CharFilter(method="filter_announced", help_text="Announced on or before this date.")
+
+    class Meta:
+        model = PublishedRecord
+        fields = []
+
+    def filter_target(self, queryset, name, value):
+        return queryset.filter(target_ids__contains=[value])
+
+    def filter_announced(self, queryset, name, value):
+        if not re.match(PARTIAL_DATE, value):
+            raise ValidationError({name: ["Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."]})
+        # Partial dates on either side: an action counts if its date could fall in the
+        # range ("2024-03" is on or after "2024-03-15"), so compare on the shorter length.
+        queryset = queryset.alias(announced=KeyTextTransform("announced_date", "document")).exclude(announced="")
+        if name == "announced_after":
+            return queryset.filter(announced__gte=Left(Value(value), Length("announced")))
+        return queryset.alias(announced_prefix=Left("announced", len(value))).filter(announced_prefix__lte=value)

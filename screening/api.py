@@ -1,0 +1,140 @@
+"""POST /api/v1/match/: screen up to 100 names against the published entities."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.codes import COUNTRIES
+from core.partial_dates import validate_partial_date
+from partners.fields import JSONChoice, JSONFloat, JSONInteger, JSONString
+from partners.views import StrictQueryParams
+
+from . import services
+from .records import KINDS
+
+MAX_QUERIES = 100
+MAX_NAME = 500
+
+
+class IdentifierQuerySerializer(serializers.Serializer):
+    scheme = JSONString(required=False, allow_blank=True, max_length=50, help_text="e.g. imo, inn; optional.")
+    value = JSONString(max_length=100)
+
+
+class QuerySerializer(serializers.Serializer):
+    key = JSONString(
+        required=False, allow_blank=True, max_length=100, help_text="Your reference for this query, echoed back."
+    )
+    name = JSONString(
+        max_length=MAX_NAME, help_text="In any script or spelling; titles and ranks are ignored."
+    )
+    kind = JSONChoice(choices=KINDS, required=False, help_text="person or organisation, if known.")
+    birth_date = JSONString(
+        required=False, allow_blank=True, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD (persons)."
+    )
+    countries = serializers.ListField(
+        child=JSONChoice(choices=sorted(COUNTRIES)),
+        required=False,
+        max_length=20,
+        help_text="ISO 3166-1 alpha-2 codes: nationalities of a person, countries of an organisation.",
+    )
+    identifiers = IdentifierQuerySerializer(many=True, required=False, max_length=20)
+
+    def validate_birth_date(self, value):
+        try:
+            validate_partial_date(value)
+        except DjangoValidationError:
+            raise serializers.ValidationError("Enter YYYY, YYYY-MM or YYYY-MM-DD.") from None
+        return value
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    queries = QuerySerializer(many=True, min_length=1, max_length=MAX_QUERIES, help_text="1 to 100 queries.")
+    limit = JSONInteger(min_value=1, max_value=50, default=5, help_text="Candidates per query.")
+    threshold = JSONFloat(
+        min_value=0, max_value=1, default=services.THRESHOLD, help_text="Score from which `match` is true."
+    )
+
+
+class FeatureSerializer(serializers.Serializer):
+    feature = serializers.CharField(help_text="name, identifier, birth_date, country, kind…")
+    value = serializers.FloatField(help_text="The feature's own similarity or agreement, 0..1.")
+    contribution = serializers.FloatField(help_text="What it added to (or took from) the score.")
+
+
+class CandidateSerializer(serializers.Serializer):
+    entity_id = serializers.CharField(help_text="See entities/{id}/.")
+    kind = serializers.ChoiceField(choices=KINDS)
+    caption = serializers.CharField()
+    score = serializers.FloatField(min_value=0, max_value=1)
+    match = serializers.BooleanField(help_text="score ≥ threshold")
+    name = serializers.CharField(allow_blank=True, help_text="The entity's name that matched best.")
+    name_type = serializers.CharField(allow_blank=True)
+    explanation = FeatureSerializer(many=True, help_text="Every feature, with details of how it was compared.")
+
+
+class QueryResultSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_blank=True)
+    candidates = CandidateSerializer(many=True)
+
+
+class MatchResponseSerializer(serializers.Serializer):
+    limit = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    results = QueryResultSerializer(many=True, help_text="One per query, in the order given.")
+
+
+def _query(data):
+    return services.Query(
+        data["name"],
+        kind=data.get("kind"),
+        birth_date=data.get("birth_date", ""),
+        countries=data.get("countries", ()),
+        identifiers=[(i.get("scheme", ""), i["value"]) for i in data.get("identifiers", ())],
+    )
+
+
+class MatchView(StrictQueryParams, APIView):
+    parser_classes = [JSONParser]  # queries are nested: form encodings can't carry them
+    @extend_schema(
+        summary="Screen names",
+        description="Each query's candidates among the published entities, best first, with a score from 0 to 1 "
+        "and an explanation of every feature (name similarity and which name, transliteration, birth date, "
+        "countries, identifiers). Up to 100 queries per request.",
+        request=MatchRequestSerializer,
+        responses=MatchResponseSerializer,
+        examples=[
+            OpenApiExample(
+                "Two queries",
+                value={
+                    "queries": [
+                        {"key": "c-1", "name": "Bagheri, Mohammad Hossein", "kind": "person", "countries": ["IR"]},
+                        {"key": "c-2", "name": "Сергей Шойгу", "birth_date": "1955"},
+                    ],
+                    "limit": 3,
+                    "threshold": 0.7,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        payload = MatchRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        queries = []
+        for i, q in enumerate(data["queries"]):
+            if not q["name"].strip():
+                raise ValidationError({"queries": {i: {"name": ["A name can't be only spaces."]}}})
+            try:
+                queries.append(_query(q))
+            except services.InvalidQuery as exc:
+                raise ValidationError({"queries": {i: {exc.field: [exc.message]}}}) from None
+        results = []
+        for q, query in zip(data["queries"], queries, strict=True):
+            candidates = services.match(query, limit=data["limit"], threshold=data["threshold"])
+            results.append({"key": q.get("key", ""), "candidates": [c.as_dict() for c in candidates]})
+        return Response({"limit": data["limit"], "threshold": data["threshold"], "results": results})

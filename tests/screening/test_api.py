@@ -1,0 +1,86 @@
+"""POST /api/v1/match/: partners screen names against published entities."""
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import publish_edits
+
+MATCH = "/api/v1/match/"
+
+
+def match(client, *queries, **params):
+    return client.post(MATCH, {"queries": list(queries), **params}, format="json")
+
+
+def test_a_published_entity_is_found_across_spelling_order_and_script(published, partner):
+    response = match(
+        partner,
+        {"key": "a", "name": "SALAMI, Hossein", "kind": "person"},
+        {"key": "b", "name": "Brig. Gen. Hosein Salami"},
+        {"key": "c", "name": "حسین سلامی"},
+        {"key": "d", "name": "Completely Unrelated Trading LLC"},
+    )
+    assert response.status_code == 200, response.content
+    by_key = {r["key"]: r["candidates"] for r in response.json()["results"]}
+    for key in "abc":
+        best = by_key[key][0]
+        assert best["entity_id"] == published.person.public_id and best["match"] is True, (key, best)
+        assert best["name"] == "Hossein Salami" and 0.7 <= best["score"] <= 1
+        assert {f["feature"] for f in best["explanation"]} >= {"name"}
+    assert not any(c["match"] for c in by_key["d"])
+
+
+def test_unpublished_entities_are_never_candidates(world, partner):
+    response = match(partner, {"name": "Hossein Salami"})
+    assert response.json()["results"][0]["candidates"] == []
+
+
+def test_a_retracted_entity_leaves_the_index(published, users, partner):
+    published.person.deprecated_reason = "Withdrawn."
+    published.person.save()
+    publish_edits(users, published.person)
+    assert match(partner, {"name": "Hossein Salami"}).json()["results"][0]["candidates"] == []
+
+
+def test_threshold_and_limit(published, partner):
+    body = match(partner, {"name": "Hossein Salami"}, threshold=1.0, limit=1).json()
+    assert body["threshold"] == 1.0 and body["limit"] == 1
+    (candidate,) = body["results"][0]["candidates"]
+    assert candidate["match"] is (candidate["score"] >= 1.0)
+
+
+@pytest.mark.parametrize(
+    "body,path",
+    [
+        ({"queries": []}, ["queries"]),
+        ({}, ["queries"]),
+        ({"queries": [{"name": "x"}] * 101}, ["queries"]),
+        ({"queries": [{"name": ""}]}, ["queries", "0", "name"]),
+        ({"queries": [{"name": "A"}, {"name": "   "}]}, ["queries", "1", "name"]),
+        ({"queries": [{"name": "x" * 5000}]}, ["queries", "0", "name"]),
+        ({"queries": [{"name": "Ali\x00Khan"}]}, ["queries", "0", "name"]),
+        ({"queries": [{"name": "Ali", "kind": "vessel"}]}, ["queries", "0", "kind"]),
+        ({"queries": [{"name": "Ali", "birth_date": "1960-13"}]}, ["queries", "0", "birth_date"]),
+        ({"queries": [{"name": "Ali", "countries": ["Iran"]}]}, ["queries", "0", "countries"]),
+        ({"queries": [{"name": "Ali"}], "threshold": 2}, ["threshold"]),
+        ({"queries": [{"name": "Ali"}], "limit": 0}, ["limit"]),
+        ({"queries": "Ali"}, ["queries"]),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(db, partner, body, path):
+    response = partner.post(MATCH, body, format="json")
+    assert response.status_code == 400, response.content
+    node = response.json()
+    for step in path:
+        assert step in node, (path, node)
+        node = node[step]
+
+
+def test_malformed_json_is_a_400(db, partner):
+    response = partner.post(MATCH, b'{"queries": [', content_type="application/json")
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]
+    response = partner.post(MATCH, b'{"queries": [{"name": "\xff"}]}', content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_match_needs_a_key(db):
+    assert APIClient().post(MATCH, {"queries": [{"name": "x"}]}, format="json").status_code == 401

@@ -1,0 +1,42 @@
+"""Partner API: the sources published documents cite."""
+import hashlib
+
+from tests.admin_helpers import make_source
+
+SOURCES = "/api/v1/sources/"
+
+
+def test_only_sources_cited_by_published_documents_are_listed(published, partner):
+    uncited = make_source(text="Another article nobody cited.", title="Other")
+    listed = [s["id"] for s in partner.get(SOURCES).json()["results"]]
+    assert listed == [published.src.public_id]
+    assert partner.get(f"{SOURCES}{uncited.public_id}/").status_code == 404
+
+
+def test_unpublished_citations_do_not_publish_a_source(world, partner):
+    assert partner.get(SOURCES).json()["results"] == []
+
+
+def test_a_source_has_its_text_hash_and_the_published_citations_into_it(published, partner):
+    body = partner.get(f"{SOURCES}{published.src.public_id}/").json()
+    text = body["text"]
+    assert body["sha256"] == hashlib.sha256(text.encode()).hexdigest() == published.src.text_sha256
+    assert body["length"] == len(text) and body["title"] == "Iran's Guard warns over sanctions"
+    for c in body["citations"]:
+        assert text[c["start"] : c["end"]] == c["quote"]
+    by_claim = {(c["record_id"], c["claim"]) for c in body["citations"]}
+    person, action = published.person.public_id, published.action.public_id
+    assert (person, person) in by_claim  # the entity itself
+    assert (person, f"clm_{published.name.pk}") in by_claim
+    assert (action, f"clm_{published.target.pk}") in by_claim
+
+
+def test_article_text_goes_out_as_data_never_markup(users, partner):
+    from tests.conftest import cited_entity, publish_edits
+
+    src = make_source(text='Sanctioned: <script>alert(1)</script> "><img src=x onerror=alert(1)> Acme Ltd')
+    entity = cited_entity(src, "Acme Ltd")
+    publish_edits(users, entity)
+    response = partner.get(f"{SOURCES}{src.public_id}/")
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["text"] == src.text
