@@ -19,7 +19,7 @@ from publishing.models import PublishedRecord
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from tests.admin_helpers import make_citation, make_source
 
-from .conftest import approve_now
+from tests.conftest import approve_now
 
 CSV_HEADER = [
     "id",
