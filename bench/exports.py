@@ -35,27 +35,28 @@ def copy_documents(n):
         cursor.execute(
             """
             WITH seed AS (
-                SELECT v.*, row_number() OVER (ORDER BY v.record_id) - 1 AS k, count(*) OVER () AS total
+                SELECT v.*, h.tags, row_number() OVER (ORDER BY v.record_id) - 1 AS k, count(*) OVER () AS total
                   FROM publishing_publishedrecord h JOIN publishing_publishedversion v ON v.seq = h.latest_id
-                 WHERE h.record_type = 'entity' AND h.operation = 'upsert')
-            INSERT INTO publishing_publishedversion
-                   (record_type, record_id, version, operation, document, content_hash, change_set_id,
-                    approved_by_id, published_at)
-            SELECT 'entity', 'ent_bench' || lpad(i::text, 9, '0'), 1, 'upsert',
-                   jsonb_set(s.document, '{id}', to_jsonb('ent_bench' || lpad(i::text, 9, '0'))),
-                   s.content_hash, s.change_set_id, s.approved_by_id, s.published_at
-              FROM generate_series(1, %s) i JOIN seed s ON s.k = i %% s.total
-            """,
-            [n],
-        )
-        cursor.execute(
-            """
+                 WHERE h.record_type = 'entity' AND h.operation = 'upsert'),
+            copies AS (
+                SELECT 'ent_bench' || lpad(i::text, 9, '0') AS new_id, s.*
+                  FROM generate_series(1, %s) i JOIN seed s ON s.k = i %% s.total),
+            versions AS (
+                INSERT INTO publishing_publishedversion
+                       (record_type, record_id, version, operation, document, content_hash, change_set_id,
+                        approved_by_id, published_at)
+                SELECT 'entity', new_id, 1, 'upsert', jsonb_set(document, '{id}', to_jsonb(new_id)), content_hash,
+                       change_set_id, approved_by_id, published_at
+                  FROM copies
+             RETURNING *)
             INSERT INTO publishing_publishedrecord
                    (record_type, record_id, latest_id, version, operation, document, content_hash, published_at,
-                    target_ids)
-            SELECT record_type, record_id, seq, version, operation, document, content_hash, published_at, '{}'
-              FROM publishing_publishedversion WHERE record_id LIKE 'ent\\_bench%%'
-            """
+                    target_ids, tags)
+            SELECT v.record_type, v.record_id, v.seq, v.version, v.operation, v.document, v.content_hash,
+                   v.published_at, '{}', c.tags
+              FROM versions v JOIN copies c ON c.new_id = v.record_id
+            """,
+            [n],
         )
         cursor.execute("ANALYZE publishing_publishedrecord")
         cursor.execute("SELECT set_config('publishing.writer', '', true)")

@@ -37,6 +37,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Source
 
+from .documents import SANCTIONING_KINDS, SANCTIONING_STATUSES
 from .models import PublishedRecord, PublishedVersion, RecordType
 
 ROWS_PER_FETCH = 1000
@@ -179,14 +180,11 @@ def _entity_rows(rows_per_fetch, with_context=True):
         ]
 
 
-# Sanctions: which actions make an entity "sanctioned" (CSV column, FTM topic). A
-# threat, an advisory, a measure only considered, a delisting or a lifted measure don't.
-SANCTIONING_KINDS = {SanctionAction.Kind.DESIGNATION, SanctionAction.Kind.EXPORT_CONTROL}
-BINDING_STATUSES = {SanctionAction.Status.ANNOUNCED, SanctionAction.Status.IN_FORCE}
-
-
 def is_sanctioned(sanctions_section):
-    return any(s["kind"] in SANCTIONING_KINDS and s["status"] in BINDING_STATUSES for s in sanctions_section)
+    """What the API's ``sanctioned`` filter means too (CSV column, FTM topic)."""
+    return any(
+        s["kind"] in SANCTIONING_KINDS and s["status"] in SANCTIONING_STATUSES for s in sanctions_section
+    )
 
 
 def _countries(doc):
