@@ -3,8 +3,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+# The application's dependencies at the versions requirements.lock pins, without the
+# test tools the lock also holds (one of them, PyICU, builds from C++ sources).
+COPY requirements.lock pyproject.toml ./
+RUN pip install --no-cache-dir -c requirements.lock .
 
 COPY . .
 # collectstatic needs settings but no database: give it a throwaway key and URL.

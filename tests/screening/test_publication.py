@@ -14,7 +14,7 @@ from screening import services
 from screening.models import IndexedEntity, NameKey
 from screening.records import EntityRecord, Query
 from screening.sources import PublishedRecords, record_from_document
-from tests.publishing.conftest import approve_now, published, users, world  # noqa: F401 (fixtures)
+from tests.conftest import approve_now
 
 pytestmark = pytest.mark.django_db
 

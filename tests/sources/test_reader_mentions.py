@@ -15,7 +15,7 @@ from screening import services as screening
 from screening.sources import entity_record
 from sources.models import Citation, Evidence
 from tests.factories import citation, person, source
-from tests.publishing.conftest import approve_now, published, users, world  # noqa: F401 (fixtures)
+from tests.conftest import approve_now
 
 pytestmark = pytest.mark.django_db
 

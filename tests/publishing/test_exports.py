@@ -1,0 +1,471 @@
+"""Bulk exports: JSON lines, FollowTheMoney and CSV of the published entities."""
+
+import csv
+import io
+import json
+import threading
+import tracemalloc
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.http import StreamingHttpResponse
+from followthemoney import model as ftm_model
+
+from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
+from publishing import exports, services
+from publishing.documents import claim_id
+from publishing.models import PublishedRecord
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
+from tests.admin_helpers import make_citation, make_source
+
+from tests.conftest import approve_now
+
+CSV_HEADER = [
+    "id",
+    "kind",
+    "org_kind",
+    "caption",
+    "names",
+    "countries",
+    "birth_date",
+    "identifiers",
+    "sanctioned",
+    "authorities",
+    "programmes",
+    "measures",
+    "actions",
+    "first_published_at",
+    "last_published_at",
+    "version",
+]
+
+
+def read(name, **kwargs):
+    return b"".join(exports.get_export(name).stream(**kwargs))
+
+
+def jsonl_documents():
+    data = read("entities.jsonl")
+    assert data == b"" or data.endswith(b"\n")
+    # Split on b"\n" only: a document may hold U+2028, which str.splitlines() splits on.
+    return [json.loads(line) for line in data.split(b"\n")[:-1]]
+
+
+def csv_rows():
+    text = read("entities.csv").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert text.split("\r\n", 1)[0].split(",") == CSV_HEADER
+    return rows
+
+
+def ftm_entities(clean=True):
+    """The FTM export, each line checked the way an FTM consumer would: it loads, is
+    valid for its schema, has the required properties, FTM's cleaning changes nothing
+    (unless ``clean`` is off), and every reference points at an entity of the export
+    of a schema the property takes."""
+    lines = read("entities.ftm.json").split(b"\n")
+    assert lines.pop() == b""
+    entities = {}
+    for line in lines:
+        data = json.loads(line)
+        schema = ftm_model.get(data["schema"])
+        assert schema is not None and not schema.abstract, data
+        schema.validate(data)  # raises InvalidData naming the property
+        for required in schema.required:
+            assert data["properties"].get(required), (data, required)
+        proxy = ftm_model.get_proxy(data, cleaned=False)
+        assert not clean or proxy.to_dict()["properties"] == data["properties"], data
+        assert data["id"] not in entities, f"{data['id']} twice"
+        entities[data["id"]] = proxy
+    for proxy in entities.values():
+        for prop, value in proxy.itervalues():
+            if prop.type.name == "entity":
+                assert value in entities, f"{proxy.id}.{prop.name} → {value}, not in the export"
+                assert entities[value].schema.is_a(prop.range), f"{proxy.id}.{prop.name}: {entities[value].schema}"
+    return entities
+
+
+def of_schema(entities, schema):
+    return [e for e in entities.values() if e.schema.name == schema]
+
+
+def published_entity_heads():
+    return PublishedRecord.objects.filter(record_type="entity", operation="upsert").order_by("record_id")
+
+
+# ------------------------------------------------------------------------- builders
+
+
+def cited(claim, citation):
+    claim.citations.add(citation)
+    return claim
+
+
+def publish_entities(users, count, quote_text=None):
+    """``count`` published entities (persons and organisations alternately), each with
+    names, details, an identifier, a relationship to the one before, all targeted by
+    one action. ``quote_text``: a longer text every entity claim cites (big documents)."""
+    text = "Maj. Gen. Hossein Salami spoke. " + (quote_text or "")
+    src = make_source(text)
+    short = make_citation(src, "Maj. Gen. Hossein Salami")
+    whole = make_citation(src, quote_text) if quote_text else short
+    action = SanctionAction.objects.create(
+        authority=Authority.objects.get_or_create(name="Council of the European Union")[0],
+        kind=SanctionAction.Kind.DESIGNATION,
+        status=SanctionAction.Status.IN_FORCE,
+        summary="Listed.",
+    )
+    cited(action, short)
+    entities = []
+    for i in range(count):
+        kind = Entity.Kind.PERSON if i % 2 == 0 else Entity.Kind.ORGANISATION
+        entity = cited(Entity.objects.create(kind=kind), whole)
+        cited(Name.objects.create(entity=entity, value=f"Entity {i:04}", type=Name.Type.PRIMARY), short)
+        cited(Name.objects.create(entity=entity, value=f"E{i}", type=Name.Type.ALIAS), short)
+        if kind == Entity.Kind.PERSON:
+            Person.objects.create(entity=entity, birth_date="1961-03", nationalities=["IR"])
+        else:
+            Organisation.objects.create(entity=entity, org_kind=Organisation.Kind.COMPANY, countries=["RU"])
+        cited(Identifier.objects.create(entity=entity, scheme=Identifier.Scheme.NATIONAL_ID, value=f"ID-{i}"), short)
+        if entities:
+            rel = Relationship.objects.create(subject=entity, kind=Relationship.Kind.ASSOCIATE_OF, object=entities[-1])
+            cited(rel, short)
+        cited(SanctionTarget.objects.create(action=action, entity=entity, measures=["asset_freeze"]), short)
+        entities.append(entity)
+    publish(users, *entities, action)
+
+
+def publish(users, *records):
+    for record in records:
+        change_set = services.record_edit(users.curator, record)
+    services.submit(change_set, users.curator)
+    approve_now(change_set, users.reviewer)
+
+
+# ----------------------------------------------------------------- the seed corpus
+
+
+@pytest.fixture(scope="class")
+def seed_corpus(django_db_setup, django_db_blocker):
+    """The seed corpus, published once for the tests of the class and rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed_corpus", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("seed_corpus")
+class TestSeedCorpus:
+    def test_jsonl_is_the_published_documents_one_per_line(self, db):
+        heads = list(published_entity_heads())
+        assert len(heads) == 53
+        assert jsonl_documents() == [h.document for h in heads]
+
+    def test_every_ftm_line_loads_and_validates_with_followthemoney(self, db):
+        entities = ftm_entities()
+        heads = list(published_entity_heads())
+        things = [e for e in entities.values() if e.schema.is_a("LegalEntity")]
+        assert sorted(e.id for e in things) == sorted(exports.ftm_id(h.record_id) for h in heads)
+        assert {e.schema.name for e in things} == {"Person", "Organization", "PublicBody", "Company"}
+        sanctions = [s for h in heads for s in h.document["sanctions"]]
+        assert len(of_schema(entities, "Sanction")) == len(sanctions)
+        assert len(of_schema(entities, "Article")) == 5  # the five seed articles, all cited
+        relationships = sum(len(h.document["relationships"]) for h in heads)
+        edges = [e for e in entities.values() if e.schema.edge and e.schema.name != "Documentation"]
+        assert len(edges) == relationships == 29
+        # Each entity's Documentation carries every quote its claims cite.
+        kirby = next(e for e in things if "John Kirby" in e.get("name"))
+        documentation = [d for d in of_schema(entities, "Documentation") if d.get("entity") == [kirby.id]]
+        quotes = {q for d in documentation for q in d.get("summary")}
+        assert "National Security Council spokesman John Kirby" in quotes
+
+    def test_csv_has_one_row_per_published_entity(self, db):
+        rows = csv_rows()
+        heads = list(published_entity_heads())
+        assert [r["id"] for r in rows] == [h.record_id for h in heads]
+        by_id = {r["id"]: r for r in rows}
+        for head in heads:
+            row, doc = by_id[head.record_id], head.document
+            assert row["caption"] == doc["caption"] and row["kind"] == doc["kind"]
+            assert exports.split_values(row["names"]) == list(dict.fromkeys(n["value"] for n in doc["names"]))
+            assert row["last_published_at"].startswith(head.published_at.isoformat()[:19])
+            assert row["version"] == str(head.version)
+
+
+# ------------------------------------------------------------------ what is exported
+
+
+def test_the_exports_name_their_files_and_media_types():
+    assert {name: e.media_type for name, e in exports.EXPORTS.items()} == {
+        "entities.jsonl": "application/x-ndjson",
+        "entities.ftm.json": "application/x-ndjson",
+        "entities.csv": "text/csv; charset=utf-8; header=present",
+    }
+    assert exports.get_export("entities.csv").content_disposition == 'attachment; filename="entities.csv"'
+    with pytest.raises(exports.UnknownExport, match="'entities.xml'; there are: entities.jsonl, entities.ftm.json"):
+        exports.get_export("entities.xml")
+
+
+def test_no_entities_export_empty_files_and_a_csv_header(db):
+    assert read("entities.jsonl") == b""
+    assert read("entities.ftm.json") == b""
+    assert read("entities.csv") == (",".join(CSV_HEADER) + "\r\n").encode()
+
+
+def test_unpublished_and_retracted_entities_never_appear(published, users):
+    src = published.src
+    waiting = cited(Entity.objects.create(kind=Entity.Kind.ORGANISATION), published.eu)
+    cited(Name.objects.create(entity=waiting, value="Waiting For Review", type=Name.Type.PRIMARY), published.eu)
+    services.record_edit(users.curator2, waiting)  # edited, never approved
+    gone = cited(Entity.objects.create(kind=Entity.Kind.ORGANISATION), published.eu)
+    cited(Name.objects.create(entity=gone, value="Retracted Org", type=Name.Type.PRIMARY), published.eu)
+    link = Relationship.objects.create(subject=published.person, kind=Relationship.Kind.MEMBER_OF, object=gone)
+    cited(link, published.salami)
+    publish(users, gone, published.person)
+    gone.deprecated_reason = "Not an organisation: a misreading."
+    gone.save()
+    publish(users, gone)
+    assert PublishedRecord.objects.get(record_id=gone.public_id).operation == "retract"
+
+    assert b"Waiting For Review" not in b"".join(read(name) for name in exports.EXPORTS)
+    assert [d["id"] for d in jsonl_documents()] == [published.person.public_id]
+    assert [r["id"] for r in csv_rows()] == [published.person.public_id]
+    # The person's published document still points at the retracted organisation;
+    # the FTM export leaves that link out rather than point at nothing.
+    assert [r["object"] for r in jsonl_documents()[0]["relationships"]] == [gone.public_id]
+    entities = ftm_entities()
+    legal_entities = [e.id for e in entities.values() if e.schema.is_a("LegalEntity")]
+    assert legal_entities == [exports.ftm_id(published.person.public_id)]
+    assert not of_schema(entities, "Membership")
+    assert [a.id for a in of_schema(entities, "Article")] == [exports.ftm_id(src.public_id)]
+
+
+# --------------------------------------------------------------- values and mapping
+
+
+NASTY = 'Sepah, "the Guard"; <script>alert(1)</script> \\ back'
+
+
+def test_values_with_commas_quotes_newlines_and_markup_round_trip(published, users):
+    person = published.person
+    cited(Name.objects.create(entity=person, value=NASTY, type=Name.Type.ALIAS), published.salami)
+    identifier = Identifier.objects.create(
+        entity=person, scheme=Identifier.Scheme.PASSPORT, value="A1\nB2,\u2028C3", country="IR"
+    )
+    cited(identifier, published.salami)
+    programme = Programme.objects.create(authority=published.action.authority, name='Iran, "drones"\r\nregime')
+    SanctionAction.objects.filter(pk=published.action.pk).update(programme=programme)
+    publish(users, person, published.action)
+
+    (row,) = csv_rows()
+    assert exports.split_values(row["names"]) == ["Hossein Salami", NASTY]
+    assert row["identifiers"] == "passport:IR:A1\nB2,\u2028C3"
+    assert row["programmes"] == 'Iran, "drones"\r\nregime'
+    assert row["sanctioned"] == "true"
+    assert (row["authorities"], row["measures"]) == ("Council of the European Union", "asset_freeze")
+
+    (doc,) = jsonl_documents()  # one line despite the newline and U+2028 in a value
+    assert doc == PublishedRecord.objects.get(record_id=person.public_id).document
+
+    entities = ftm_entities(clean=False)  # FTM's cleaning makes the U+2028 a space
+    (ftm_person,) = of_schema(entities, "Person")
+    assert ftm_person.get("alias") == [NASTY]
+    assert ftm_person.get("passportNumber") == ["A1\nB2, C3"]  # as FTM cleans it on loading
+    (identification,) = of_schema(entities, "Identification")
+    assert identification.get("country") == ["ir"] and identification.get("type") == ["passport"]
+    (sanction,) = of_schema(entities, "Sanction")
+    assert sanction.get("program") == ['Iran, "drones"\r\nregime']
+
+
+def test_multi_value_cells_escape_their_separator():
+    values = ["a;b", "c\\", "", "d"]
+    assert exports.join_values(values) == "a\\;b;c\\\\;d"
+    assert exports.split_values(exports.join_values(values)) == ["a;b", "c\\", "d"]
+    assert exports.split_values("") == []
+
+
+def test_ftm_maps_entities_sanctions_relationships_and_sources(published, users):
+    person, action = published.person, published.action
+    Person.objects.create(entity=person, title="Maj. Gen.", gender="male", birth_date="1960", nationalities=["IR"])
+    SanctionAction.objects.filter(pk=action.pk).update(announced_date="2022-10-20", in_force_date="2022-10-21")
+    guard = cited(Entity.objects.create(kind=Entity.Kind.ORGANISATION), published.eu)
+    cited(Name.objects.create(entity=guard, value="IRGC", type=Name.Type.PRIMARY), published.eu)
+    Organisation.objects.create(entity=guard, org_kind=Organisation.Kind.MILITARY_UNIT, countries=["IR"])
+    head = Relationship.objects.create(subject=person, kind=Relationship.Kind.HEAD_OF, object=guard, role="commander")
+    owns = Relationship.objects.create(subject=person, kind=Relationship.Kind.OWNER_OF, object=guard)
+    for rel in (head, owns):
+        cited(rel, published.salami)
+    publish(users, guard, person, action)
+
+    entities = ftm_entities()
+    pid, gid = exports.ftm_id(person.public_id), exports.ftm_id(guard.public_id)
+    assert pid == "sdb-" + person.public_id.replace("_", "-")
+    salami = entities[pid]
+    assert salami.schema.name == "Person"
+    assert [salami.get(p) for p in ("name", "title", "gender")] == [["Hossein Salami"], ["Maj. Gen."], ["male"]]
+    assert [salami.get(p) for p in ("birthDate", "nationality", "topics")] == [["1960"], ["ir"], ["sanction"]]
+    assert entities[gid].schema.name == "PublicBody" and entities[gid].get("country") == ["ir"]
+
+    (sanction,) = of_schema(entities, "Sanction")
+    assert sanction.id == exports.ftm_id(claim_id(published.target))
+    assert sanction.get("entity") == [pid]
+    assert sanction.get("authority") == ["Council of the European Union"]
+    assert (sanction.get("listingDate"), sanction.get("startDate")) == (["2022-10-20"], ["2022-10-21"])
+    assert (sanction.get("status"), sanction.get("description")) == (["announced"], ["designation"])
+    assert sanction.get("provisions") == ["asset freeze"]
+    assert sanction.get("summary") == ["The EU listed the Guard's aerospace unit."]
+
+    (directorship,) = of_schema(entities, "Directorship")
+    assert (directorship.get("director"), directorship.get("organization")) == ([pid], [gid])
+    assert directorship.get("role") == ["commander"]
+    assert directorship.get("proof") == [exports.ftm_id(published.src.public_id)]
+    # A person can own only an asset in FTM; a military unit is none: an UnknownLink says it.
+    (link,) = of_schema(entities, "UnknownLink")
+    assert (link.get("subject"), link.get("object"), link.get("role")) == ([pid], [gid], ["owner of"])
+
+    (article,) = of_schema(entities, "Article")
+    assert article.id == exports.ftm_id(published.src.public_id)
+    assert (article.get("title"), article.get("publisher"), article.get("language")) == (
+        ["Iran's Guard warns over sanctions"],
+        ["AP"],
+        ["eng"],
+    )
+    assert not article.get("bodyText")
+    documentation = {d.get("entity")[0]: d for d in of_schema(entities, "Documentation")}
+    assert documentation[pid].get("document") == [article.id]
+    assert set(documentation[pid].get("summary")) == {"Maj. Gen. Hossein Salami"}
+    assert set(documentation[gid].get("summary")) == {published.eu.quote}
+
+
+def test_an_entity_under_threat_only_is_not_sanctioned(published, users):
+    SanctionAction.objects.filter(pk=published.action.pk).update(
+        kind=SanctionAction.Kind.THREAT, status=SanctionAction.Status.THREATENED
+    )
+    publish(users, published.action)
+    (row,) = csv_rows()
+    assert row["sanctioned"] == "false" and row["actions"] == published.action.public_id
+    entities = ftm_entities()
+    assert not entities[exports.ftm_id(published.person.public_id)].get("topics")
+    (sanction,) = of_schema(entities, "Sanction")  # still exported, with what it is
+    assert (sanction.get("status"), sanction.get("description")) == (["threatened"], ["threat of measures"])
+
+
+def test_every_language_mapped_for_ftm_is_one_it_accepts():
+    from followthemoney.types import registry
+
+    assert all(registry.language.validate(code) for code in exports.FTM_LANGUAGES.values())
+
+
+# -------------------------------------------------------------- queries and memory
+
+
+@pytest.mark.parametrize("name", list(exports.EXPORTS))
+def test_the_number_of_queries_does_not_depend_on_the_number_of_entities(users, name, django_assert_num_queries):
+    # Inside the test's transaction: a savepoint, one server-side cursor per query
+    # (FTM: sources, then entities with their context), the savepoint released.
+    queries = {"entities.jsonl": 3, "entities.ftm.json": 4, "entities.csv": 3}[name]
+    publish_entities(users, 3)
+    with django_assert_num_queries(queries):
+        assert read(name)
+    publish_entities(users, 27)
+    with django_assert_num_queries(queries):
+        assert read(name)
+    assert len(jsonl_documents()) == 30
+
+
+def test_an_export_reads_rows_as_it_goes(users):
+    publish_entities(users, 30)
+    stream = exports.get_export("entities.jsonl").stream(rows_per_fetch=4)
+    first = next(stream)
+    assert first.count(b"\n") == 4  # one fetch's worth, not the 30 rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors WHERE NOT is_holdable")
+        assert cursor.fetchone()[0] == 1  # the server-side cursor, left open mid-way
+    assert (first + b"".join(stream)).count(b"\n") == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_memory_does_not_grow_with_the_number_of_entities(users):
+    """Every entity document carries a 20,000-character quote; streamed a few rows at
+    a time, the peak memory of an export stays that of a few documents."""
+    quote = " ".join(f"word{i}" for i in range(2500))[:20_000]
+    peaks = {name: [] for name in exports.EXPORTS}
+    for more in (10, 50):
+        publish_entities(users, more, quote_text=quote)
+        for name, export in exports.EXPORTS.items():
+            tracemalloc.start()
+            for _ in export.stream(rows_per_fetch=5):
+                pass
+            peaks[name].append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+    for name, (few, many) in peaks.items():
+        assert many < few * 1.5 + 100_000, (name, peaks)
+        assert many < 60 * len(quote), (name, peaks)  # less than the text of all 60 documents
+
+
+# --------------------------------------------------------- streaming in a response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streaming_response_reads_in_its_own_read_only_transaction(published):
+    assert not connection.in_atomic_block
+    export = exports.get_export("entities.ftm.json")
+    response = StreamingHttpResponse(export.stream(rows_per_fetch=1), content_type=export.media_type)
+    response["Content-Disposition"] = export.content_disposition
+    # A view that didn't touch the database leaves Django's health check of a reused
+    # connection (a query) to the export, where it must not be the transaction's first.
+    connection.health_check_done = False
+    chunks = iter(response)
+    next(chunks)  # the view has returned; the export runs now, in a transaction of its own
+    assert connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')")
+        assert cursor.fetchone() == ("repeatable read", "on")
+    rest = b"".join(chunks)
+    assert b'"schema":"Person"' in rest
+    assert not connection.in_atomic_block and connection.get_autocommit()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_stops_reading_ends_the_exports_transaction(users):
+    publish_entities(users, 6)
+    response = StreamingHttpResponse(exports.get_export("entities.csv").stream(rows_per_fetch=2))
+    chunks = iter(response)
+    next(chunks), next(chunks)
+    assert connection.in_atomic_block
+    response.close()  # what the WSGI server does when the client goes away
+    assert not connection.in_atomic_block and connection.get_autocommit()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entity_published_while_an_export_streams_is_not_half_in_it(published, users):
+    """The FTM export reads articles, then entities: in one snapshot, so an entity
+    published in between (citing a new article) is in neither, rather than in the
+    entities with a Documentation pointing at an article the export never listed."""
+    stream = exports.get_export("entities.ftm.json").stream(rows_per_fetch=1)
+    first = next(stream)
+    assert b'"schema":"Article"' in first
+
+    def publish_another():
+        try:
+            src = make_source("Brig. Gen. Amir Ali Hajizadeh commands the aerospace force.", title="Another")
+            quote = make_citation(src, "Amir Ali Hajizadeh")
+            other = cited(Entity.objects.create(kind=Entity.Kind.PERSON), quote)
+            cited(Name.objects.create(entity=other, value="Amir Ali Hajizadeh", type=Name.Type.PRIMARY), quote)
+            publish(users, other)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=publish_another)
+    thread.start()
+    thread.join()
+    assert PublishedRecord.objects.filter(record_type="entity").count() == 1  # our snapshot
+    rest = b"".join(stream)
+    assert b"Hajizadeh" not in first + rest
+    assert b"Hajizadeh" in read("entities.ftm.json")  # the next export has it
