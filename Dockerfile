@@ -4,7 +4,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
 # The application's dependencies at the versions requirements.lock pins, without the
-# test tools the lock also holds (one of them, PyICU, builds from C++ sources).
+# test tools the lock also holds.
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -c requirements.lock .
 

@@ -10,11 +10,15 @@ DEV := DEBUG=1
 
 .PHONY: install run serve migrate seed test check lock clean backup restore
 
-$(INSTALLED): requirements.lock
+$(INSTALLED): requirements.lock requirements-ftm.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s); set PYTHON=..." % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# Optional: PyICU (for followthemoney) needs a C++ compiler and the ICU headers.
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-ftm.lock \
+		|| echo "NOTE: followthemoney could not be installed (PyICU needs g++, pkg-config and libicu-dev);" \
+			"the FollowTheMoney export's validation test will be skipped."
 	@touch $@
 
 install: $(INSTALLED)

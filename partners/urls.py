@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from publishing.api import ChangesView, EntityViewSet, SanctionViewSet
+from publishing.api import ChangesView, EntityViewSet, ExportView, SanctionViewSet
 from screening.api import MatchView
 from sources.api import SourceViewSet
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/changes/", ChangesView.as_view(), name="changes"),
     path("v1/match/", MatchView.as_view(), name="match"),
+    path("v1/exports/<str:filename>", ExportView.as_view(), name="export"),
     path("v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     # The split view serves its start-up script as a file: the content security policy
     # allows no inline script.

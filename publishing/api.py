@@ -3,10 +3,12 @@
 Only PublishedRecord heads and PublishedVersion rows are read: partners never see the
 write model. Documents go out exactly as published, with their version and time.
 """
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -15,6 +17,7 @@ from partners.pagination import parse_limit
 from partners.views import StrictQueryParams, etag_matches, parse_instant
 
 from . import documents, serializers
+from .exports import EXPORTS, UnknownExport, get_export
 from .filters import EntityFilter, SanctionFilter
 from .models import PublishedRecord, PublishedVersion
 from .services import published_as_of
@@ -215,3 +218,37 @@ class ChangesView(StrictQueryParams, APIView):
                 ],
             }
         )
+
+
+class AnyAccept(BaseContentNegotiation):
+    """Exports answer in their own format whatever the Accept header says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return None
+
+
+class ExportView(StrictQueryParams, APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        summary="Bulk export of the published entities",
+        description="Streamed from a consistent snapshot of the published model; memory stays flat whatever "
+        "the size. " + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
+        parameters=[OpenApiParameter("filename", str, OpenApiParameter.PATH, enum=list(EXPORTS))],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.BINARY, description="JSON lines"),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV with a header row"),
+            404: OpenApiResponse(description="No export of that name."),
+        },
+    )
+    def get(self, request, filename):
+        try:
+            export = get_export(filename)
+        except UnknownExport as exc:
+            raise NotFound(str(exc)) from None
+        response = StreamingHttpResponse(export.stream(), content_type=export.media_type)
+        response["Content-Disposition"] = export.content_disposition
+        return response

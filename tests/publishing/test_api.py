@@ -1,4 +1,6 @@
 """The partner API over published data: entities, sanctions, the change feed."""
+import csv
+import json
 from datetime import timedelta
 
 import pytest
@@ -14,6 +16,12 @@ from sanctions.models import SanctionAction
 from tests.conftest import cited_entity, publish_edits
 
 ENTITIES, SANCTIONS, CHANGES = "/api/v1/entities/", "/api/v1/sanctions/", "/api/v1/changes/"
+
+
+def export_lines(client, filename):
+    response = client.get(f"/api/v1/exports/{filename}")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode().splitlines()
 
 
 def ids(response):
@@ -234,9 +242,11 @@ class TestChangeFeed:
             (h.record_type, h.record_id): h.document for h in PublishedRecord.objects.filter(operation="upsert")
         }
         assert state == current and len(current) == 67 and ("entity", gone.public_id) not in state
-        # The same as what the list endpoints give.
+        # The same as what the list endpoints and the bulk export give.
         listed = {r["id"] for r in partner.get(ENTITIES, {"limit": 500}).json()["results"]}
         assert listed == {rid for (t, rid) in state if t == "entity"}
+        exported = [json.loads(line) for line in export_lines(partner, "entities.jsonl")]
+        assert {d["id"]: d for d in exported} == {rid: doc for (t, rid), doc in state.items() if t == "entity"}
 
     def test_the_feed_is_in_seq_order_and_resumes_after_the_last_seq(self, published, partner):
         first = partner.get(CHANGES, {"limit": 1}).json()
@@ -251,3 +261,27 @@ class TestChangeFeed:
     def test_bad_input(self, db, partner, params, field):
         response = partner.get(CHANGES, params)
         assert response.status_code == 400 and list(response.json()) == [field]
+
+
+class TestExports:
+    def test_each_export_streams_with_its_type_and_filename(self, published, partner):
+        for filename, media_type in [
+            ("entities.jsonl", "application/x-ndjson"),
+            ("entities.ftm.json", "application/x-ndjson"),
+            ("entities.csv", "text/csv"),
+        ]:
+            response = partner.get(f"/api/v1/exports/{filename}", HTTP_ACCEPT="application/json")
+            assert response.status_code == 200 and response.streaming
+            assert response["Content-Type"].startswith(media_type)
+            assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+        (line,) = export_lines(partner, "entities.jsonl")
+        assert json.loads(line)["id"] == published.person.public_id
+        rows = list(csv.DictReader(export_lines(partner, "entities.csv")))
+        assert [r["id"] for r in rows] == [published.person.public_id]
+
+    def test_unknown_exports_and_callers(self, published, partner):
+        response = partner.get("/api/v1/exports/entities.xml")
+        assert response.status_code == 404 and "entities.jsonl" in response.json()["detail"]
+        from rest_framework.test import APIClient
+
+        assert APIClient().get("/api/v1/exports/entities.jsonl").status_code == 401
