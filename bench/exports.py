@@ -7,8 +7,8 @@ else the embedded one under var/; dropped at the end unless --keep), publishes t
 through the review workflow, then copies its published entity documents into N
 entities (new ids, same content: relationships and sanctions point at the seed's
 records). Reports for ``COPY (SELECT document::text ...) TO STDOUT`` read with
-psycopg, and for each export: seconds, entities/s, MB/s, and the ratio to COPY's
-rate in entities/s; then, in a second pass under tracemalloc (which slows Python
+psycopg, and for each export: seconds, entities/s, MB/s, time to the first chunk,
+and the ratio to COPY's rate in entities/s; then, in a second pass under tracemalloc (which slows Python
 down, hence apart), each export's peak Python memory.
 """
 import argparse
@@ -65,15 +65,19 @@ def copy_documents(n):
 def measure(label, chunks, entities, base_rate=None):
     from tqdm import tqdm
 
-    size, start = 0, time.perf_counter()
+    size, first, start = 0, None, time.perf_counter()
     with tqdm(desc=label, unit="B", unit_scale=True, leave=False) as bar:
         for chunk in chunks:
+            first = first or time.perf_counter() - start
             size += len(chunk)
             bar.update(len(chunk))
     seconds = time.perf_counter() - start
     rate = entities / seconds
     ratio = f"  {rate / base_rate:4.2f}x COPY" if base_rate else ""
-    print(f"{label:<20} {seconds:7.2f} s  {rate:9,.0f} entities/s  {size / seconds / 1e6:7.1f} MB/s{ratio}")
+    print(
+        f"{label:<20} {seconds:7.2f} s  {rate:9,.0f} entities/s  {size / seconds / 1e6:7.1f} MB/s"
+        f"  first bytes after {first:5.2f} s{ratio}"
+    )
     return rate
 
 
