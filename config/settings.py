@@ -168,6 +168,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "entities.models.Entity.Kind",
+        "RecordTypeEnum": "publishing.models.RecordType",
         "SanctionKindEnum": "sanctions.models.SanctionAction.Kind",
         "NameTypeEnum": "entities.models.Name.Type",
         "RelationshipKindEnum": "entities.models.Relationship.Kind",

@@ -128,7 +128,6 @@ ENTITY_EXAMPLE = OpenApiExample(
         summary="Published entities",
         description="Persons and organisations, ordered by id; every filter narrows the list (AND).",
         responses=serializers.EntitySerializer(many=True),
-        examples=[ENTITY_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="One published entity",

@@ -10,6 +10,8 @@ from rest_framework import serializers
 from entities.models import Entity, Identifier, Name, Organisation, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 
+from .models import RecordType
+
 PARTIAL_DATE = "YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."
 
 
@@ -81,7 +83,7 @@ class VersionMixin(serializers.Serializer):
 
 class EntitySerializer(CitedSerializer, VersionMixin):
     id = serializers.CharField(help_text="Stable entity id (ent_…).")
-    type = serializers.ChoiceField(choices=["entity"])
+    type = serializers.CharField(help_text='Always "entity".')
     kind = serializers.ChoiceField(choices=Entity.Kind.choices)
     caption = serializers.CharField(help_text="The display name.")
     names = NameSerializer(many=True)
@@ -111,7 +113,7 @@ class TargetSerializer(CitedSerializer):
 
 class SanctionSerializer(CitedSerializer, VersionMixin):
     id = serializers.CharField(help_text="Stable action id (act_…).")
-    type = serializers.ChoiceField(choices=["sanction"])
+    type = serializers.CharField(help_text='Always "sanction".')
     authority = AuthoritySerializer()
     programme = ProgrammeSerializer(allow_null=True)
     kind = serializers.ChoiceField(choices=SanctionAction.Kind.choices)
@@ -125,7 +127,7 @@ class SanctionSerializer(CitedSerializer, VersionMixin):
 
 class TombstoneSerializer(serializers.Serializer):
     id = serializers.CharField()
-    type = serializers.ChoiceField(choices=["entity", "sanction"])
+    type = serializers.ChoiceField(choices=RecordType.choices)
     retracted = serializers.BooleanField()
     reason = serializers.CharField(allow_blank=True)
     merged_into = serializers.CharField(required=False, help_text="The entity this one was merged into.")
@@ -134,7 +136,7 @@ class TombstoneSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     seq = serializers.IntegerField(min_value=1, help_text="Position in the feed; pass the last one as `after`.")
-    record_type = serializers.ChoiceField(choices=["entity", "sanction"])
+    record_type = serializers.ChoiceField(choices=RecordType.choices)
     record_id = serializers.CharField()
     version = serializers.IntegerField(min_value=1)
     operation = serializers.ChoiceField(

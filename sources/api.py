@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from partners.views import StrictQueryParams
-from publishing.models import PublishedRecord, PublishedVersion
+from publishing.models import PublishedRecord, PublishedVersion, RecordType
 
 from .models import Source
 
@@ -53,7 +53,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class PublishedCitationSerializer(serializers.Serializer):
-    record_type = serializers.ChoiceField(choices=["entity", "sanction"])
+    record_type = serializers.ChoiceField(choices=RecordType.choices)
     record_id = serializers.CharField()
     claim = serializers.CharField(help_text="The claim's id, or the record's id for the record itself.")
     start = serializers.IntegerField()
