@@ -20,6 +20,7 @@ from django.urls import URLResolver, reverse
 
 from core.models import LoginFailure
 from entities.models import Entity
+from partners.models import AccessLogEntry, ApiKey
 from publishing.models import ChangeSet
 from sanctions.models import SanctionAction
 from sources.models import Citation, ReanchorProblem, Source
@@ -58,6 +59,9 @@ MODELS = {
     "sanctions.programme": (READERS, EDITORS, ADMINS),
     "sanctions.sanctionaction": (READERS, EDITORS, NOBODY),
     "pghistory.events": (READERS, NOBODY, NOBODY),
+    # partner API keys and their access log: auditors read them, admins manage keys
+    "partners.apikey": ({"auditor", "admin"}, ADMINS, NOBODY),
+    "partners.accesslogentry": ({"auditor", "admin"}, NOBODY, NOBODY),
 }
 
 
@@ -87,6 +91,8 @@ def world(make_user):
         detail="The sentence was removed.",
     )
     LoginFailure.objects.create(username="someone", ip="192.0.2.1")
+    key, _plain = ApiKey.objects.create_key("Matrix partner")
+    AccessLogEntry.objects.create(key=key, method="GET", path="/api/v1/entities/", status=200, duration_ms=3)
     return source
 
 

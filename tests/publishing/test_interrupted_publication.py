@@ -14,7 +14,7 @@ from publishing import services, signals
 from publishing.models import ChangeSet, Decision, PublishedRecord, PublishedVersion
 from tests.db_helpers import ROOT, process_env
 
-from .conftest import approve_now
+from tests.conftest import approve_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
