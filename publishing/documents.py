@@ -13,13 +13,12 @@ updates its targets' documents without touching their own unreviewed edits.
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.db.models import Prefetch
 
 from entities.models import Entity, Identifier, Name, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
-from sources.models import Citation
+from sources.models import Evidence
 
 from .models import RecordType
 
@@ -47,8 +46,9 @@ def claim_label(item):
     return item
 
 
-def claim_id(claim):
-    return f"clm_{claim.pk}"
+def claim_id(pk):
+    """A claim's id in documents (its primary key: stable, and unique across claim types)."""
+    return f"clm_{pk}"
 
 
 @dataclass
@@ -63,53 +63,82 @@ class Rendered:
     references: set = field(default_factory=set)  # entity ids the document points at
 
 
-def _citations_prefetch(path="citations"):
-    return Prefetch(
-        path,
-        queryset=Citation.objects.select_related("source")
-        .only("id", "start", "end", "quote", "translation", "source__public_id")
-        .order_by("source__public_id", "start", "end"),
+def _citations_by_claim(claim_ids):
+    """claim pk → its citations as documents show them, ordered by source, start, end."""
+    by_claim = defaultdict(list)
+    rows = (
+        Evidence.objects.filter(claim_id__any=claim_ids)
+        .order_by("citation__source__public_id", "citation__start", "citation__end")
+        .values_list("claim_id", "citation__source__public_id", "citation__start", "citation__end",
+                     "citation__quote", "citation__translation")
     )
+    for claim_pk, source, start, end, quote, translation in rows:
+        by_claim[claim_pk].append(
+            {"source": source, "start": start, "end": end, "quote": quote, "translation": translation}
+        )
+    return by_claim
 
 
-def _citations(claim, rendered, label):
-    cited = [
-        {
-            "source": c.source.public_id,
-            "start": c.start,
-            "end": c.end,
-            "quote": c.quote,
-            "translation": c.translation,
-        }
-        for c in claim.citations.all()
-    ]
+def _cited(citations, claim_pk, rendered, label):
+    cited = citations.get(claim_pk, [])
     if not cited:
         rendered.uncited.append(label)
     return cited
 
 
-def _current(claims):
-    return [c for c in claims if c.deprecated_at is None]
+def _children(model, fk, parent_pks, fields, order=()):
+    """parent pk → [row tuple] of the *current* (not deprecated) claims of ``model``; the
+    tuples hold ``fields`` (the parent pk first, the claim pk second)."""
+    by_parent = defaultdict(list)
+    rows = (
+        model.objects.filter(**{f"{fk}__any": parent_pks}, deprecated_at__isnull=True)
+        .order_by(*order, "pk")
+        .values_list(fk, "pk", *fields)
+    )
+    for row in rows:
+        by_parent[row[0]].append(row)
+    return by_parent
 
 
 # --------------------------------------------------------------------------- entities
+#
+# Rendering reads plain rows (values_list), a fixed number of queries for any number of
+# records, and builds the documents in Python: a batch of ten thousand records renders
+# in well under a second, where ORM instances and prefetches took tens of seconds.
+
+ENTITY_FIELDS = (
+    "pk", "public_id", "kind", "deprecated_at", "deprecated_reason", "merged_into__public_id",
+    "person__pk", "person__title", "person__gender", "person__birth_date", "person__nationalities",
+    "organisation__pk", "organisation__org_kind", "organisation__countries", "organisation__parent__public_id",
+)
+RELATIONSHIP_KINDS = dict(Relationship.Kind.choices)
 
 
-def entity_queryset():
-    return Entity.objects.select_related("person", "organisation__parent", "merged_into").prefetch_related(
-        _citations_prefetch(),
-        Prefetch("names", queryset=Name.objects.prefetch_related(_citations_prefetch())),
-        Prefetch("identifiers", queryset=Identifier.objects.prefetch_related(_citations_prefetch())),
-        Prefetch(
-            "relationships",
-            queryset=Relationship.objects.select_related("object").prefetch_related(_citations_prefetch()),
-        ),
+def render_entities(entity_ids, sanctions_by_entity):
+    """The documents of the entities with these public ids. ``sanctions_by_entity``:
+    entity id → the sanctions section (see module docstring)."""
+    entities = list(Entity.objects.filter(public_id__any=list(entity_ids)).values_list(*ENTITY_FIELDS))
+    pks = [row[0] for row in entities]
+    # Every name, current or not, in the order Entity.caption reads them.
+    all_names = defaultdict(list)
+    for row in (
+        Name.objects.filter(entity_id__any=pks)
+        .order_by("entity_id", "type", "value", "pk")
+        .values_list("entity_id", "pk", "value", "type", "lang", "deprecated_at")
+    ):
+        all_names[row[0]].append(row)
+    identifiers = _children(Identifier, "entity_id", pks, ("scheme", "value", "country"))
+    relationships = _children(
+        Relationship, "subject_id", pks, ("kind", "object__public_id", "role", "start", "end")
     )
-
-
-def render_entities(entities, sanctions_by_entity):
-    """``sanctions_by_entity``: entity id → the sanctions section (see module docstring)."""
-    return [_render_entity(e, sanctions_by_entity.get(e.public_id, [])) for e in entities]
+    claim_pks = [*pks, *(r[1] for rows in all_names.values() for r in rows if r[5] is None)]
+    claim_pks += [r[1] for rows in (*identifiers.values(), *relationships.values()) for r in rows]
+    citations = _citations_by_claim(claim_pks)
+    return [
+        _render_entity(row, all_names[row[0]], identifiers[row[0]], relationships[row[0]], citations,
+                       sanctions_by_entity.get(row[1], []))
+        for row in entities
+    ]
 
 
 def _retraction(record_type, record_id, reason, **extra):
@@ -121,72 +150,85 @@ def _retraction(record_type, record_id, reason, **extra):
     )
 
 
-def _render_entity(entity, sanctions):
-    if entity.merged_into_id:
-        return _retraction(ENTITY, entity.public_id, "merged", merged_into=entity.merged_into.public_id)
-    if entity.deprecated_at:
-        return _retraction(ENTITY, entity.public_id, entity.deprecated_reason)
-    r = Rendered(ENTITY, entity.public_id, {})
-    names = sorted(_current(entity.names.all()), key=lambda n: (NAME_TYPE_ORDER[n.type], n.value, n.lang, n.pk))
+def _caption(names):
+    """Entity.caption from name rows in its order: the first current primary name, else
+    the first current name."""
+    current = [n for n in names if n[5] is None]
+    for n in current:
+        if n[3] == Name.Type.PRIMARY:
+            return n[2]
+    return current[0][2] if current else "(unnamed)"
+
+
+def _render_entity(row, all_names, identifiers, relationships, citations, sanctions):
+    (pk, public_id, kind, deprecated_at, deprecated_reason, merged_into, person, title, gender, birth_date,
+     nationalities, org, org_kind, countries, parent) = row
+    if merged_into:
+        return _retraction(ENTITY, public_id, "merged", merged_into=merged_into)
+    if deprecated_at:
+        return _retraction(ENTITY, public_id, deprecated_reason)
+    r = Rendered(ENTITY, public_id, {})
+    names = sorted(
+        (n for n in all_names if n[5] is None), key=lambda n: (NAME_TYPE_ORDER[n[3]], n[2], n[4], n[1])
+    )
     doc = {
-        "id": entity.public_id,
+        "id": public_id,
         "type": ENTITY,
-        "kind": entity.kind,
-        "caption": entity.caption,
-        "citations": _citations(entity, r, f"the {entity.kind} itself"),
+        "kind": kind,
+        "caption": _caption(all_names),
+        "citations": _cited(citations, pk, r, f"the {kind} itself"),
         "names": [
             {
-                "id": claim_id(n),
-                "value": n.value,
-                "type": n.type,
-                "lang": n.lang,
-                "citations": _citations(n, r, f"name “{n.value}”"),
+                "id": claim_id(n_pk),
+                "value": value,
+                "type": type_,
+                "lang": lang,
+                "citations": _cited(citations, n_pk, r, f"name “{value}”"),
             }
-            for n in names
+            for _, n_pk, value, type_, lang, _ in names
         ],
         "identifiers": [
             {
-                "id": claim_id(i),
-                "scheme": i.scheme,
-                "value": i.value,
-                "country": i.country,
-                "citations": _citations(i, r, f"identifier {i.value}"),
+                "id": claim_id(i_pk),
+                "scheme": scheme,
+                "value": value,
+                "country": country,
+                "citations": _cited(citations, i_pk, r, f"identifier {value}"),
             }
-            for i in sorted(_current(entity.identifiers.all()), key=lambda i: (i.scheme, i.value, i.pk))
+            for _, i_pk, scheme, value, country in sorted(identifiers, key=lambda i: (i[2], i[3], i[1]))
         ],
         "relationships": [],
         "sanctions": sanctions,
     }
-    for rel in sorted(_current(entity.relationships.all()), key=lambda x: (x.kind, x.object.public_id, x.pk)):
-        r.references.add(rel.object.public_id)
+    for _, rel_pk, rel_kind, obj, role, start, end in sorted(relationships, key=lambda x: (x[2], x[3], x[1])):
+        r.references.add(obj)
         doc["relationships"].append(
             {
-                "id": claim_id(rel),
-                "kind": rel.kind,
-                "object": rel.object.public_id,
-                "role": rel.role,
-                "start": rel.start,
-                "end": rel.end,
-                "citations": _citations(rel, r, f"relationship “{rel.get_kind_display()}” to {rel.object.public_id}"),
+                "id": claim_id(rel_pk),
+                "kind": rel_kind,
+                "object": obj,
+                "role": role,
+                "start": start,
+                "end": end,
+                "citations": _cited(
+                    citations, rel_pk, r, f"relationship “{RELATIONSHIP_KINDS.get(rel_kind, rel_kind)}” to {obj}"
+                ),
             }
         )
-    if entity.kind == Entity.Kind.PERSON:
-        person = getattr(entity, "person", None)
+    if kind == Entity.Kind.PERSON:
         doc["person"] = {
-            "title": person.title if person else "",
-            "gender": person.gender if person else "",
-            "birth_date": person.birth_date if person else "",
-            "nationalities": sorted(person.nationalities) if person else [],
+            "title": title if person else "",
+            "gender": gender if person else "",
+            "birth_date": birth_date if person else "",
+            "nationalities": sorted(nationalities) if person else [],
         }
     else:
-        org = getattr(entity, "organisation", None)
-        parent = org.parent.public_id if org and org.parent_id else None
-        if parent:
+        if org and parent:
             r.references.add(parent)
         doc["organisation"] = {
-            "org_kind": org.org_kind if org else "",
-            "countries": sorted(org.countries) if org else [],
-            "parent": parent,
+            "org_kind": org_kind if org else "",
+            "countries": sorted(countries) if org else [],
+            "parent": parent if org else None,
         }
     r.document = doc
     return r
@@ -218,51 +260,50 @@ def sanctions_section(action_documents):
 
 # ------------------------------------------------------------------------- sanctions
 
-
-def action_queryset():
-    return SanctionAction.objects.select_related("authority", "programme").prefetch_related(
-        _citations_prefetch(),
-        Prefetch(
-            "targets",
-            queryset=SanctionTarget.objects.select_related("entity").prefetch_related(_citations_prefetch()),
-        ),
-    )
+ACTION_FIELDS = (
+    "pk", "public_id", "deprecated_at", "deprecated_reason", "authority__name", "authority__short_name",
+    "authority__country", "programme_id", "programme__name", "programme__code", "kind", "status",
+    "announced_date", "in_force_date", "end_date", "summary",
+)
 
 
-def render_actions(actions):
-    return [_render_action(a) for a in actions]
+def render_actions(action_ids):
+    """The documents of the sanction actions with these public ids."""
+    actions = list(SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(*ACTION_FIELDS))
+    pks = [row[0] for row in actions]
+    targets = _children(SanctionTarget, "action_id", pks, ("entity__public_id", "measures"))
+    citations = _citations_by_claim([*pks, *(t[1] for rows in targets.values() for t in rows)])
+    return [_render_action(row, targets[row[0]], citations) for row in actions]
 
 
-def _render_action(action):
-    if action.deprecated_at:
-        return _retraction(SANCTION, action.public_id, action.deprecated_reason)
-    r = Rendered(SANCTION, action.public_id, {})
-    targets = sorted(_current(action.targets.all()), key=lambda t: (t.entity.public_id, t.pk))
-    r.references.update(t.entity.public_id for t in targets)
+def _render_action(row, targets, citations):
+    (pk, public_id, deprecated_at, deprecated_reason, authority, short_name, country, programme_id, programme,
+     code, kind, status, announced_date, in_force_date, end_date, summary) = row
+    if deprecated_at:
+        return _retraction(SANCTION, public_id, deprecated_reason)
+    r = Rendered(SANCTION, public_id, {})
+    targets = sorted(targets, key=lambda t: (t[2], t[1]))
+    r.references.update(t[2] for t in targets)
     r.document = {
-        "id": action.public_id,
+        "id": public_id,
         "type": SANCTION,
-        "authority": {
-            "name": action.authority.name,
-            "short_name": action.authority.short_name,
-            "country": action.authority.country,
-        },
-        "programme": ({"name": action.programme.name, "code": action.programme.code} if action.programme_id else None),
-        "kind": action.kind,
-        "status": action.status,
-        "announced_date": action.announced_date,
-        "in_force_date": action.in_force_date,
-        "end_date": action.end_date,
-        "summary": action.summary,
-        "citations": _citations(action, r, "the action itself"),
+        "authority": {"name": authority, "short_name": short_name, "country": country},
+        "programme": ({"name": programme, "code": code} if programme_id else None),
+        "kind": kind,
+        "status": status,
+        "announced_date": announced_date,
+        "in_force_date": in_force_date,
+        "end_date": end_date,
+        "summary": summary,
+        "citations": _cited(citations, pk, r, "the action itself"),
         "targets": [
             {
-                "id": claim_id(t),
-                "entity": t.entity.public_id,
-                "measures": sorted(t.measures),
-                "citations": _citations(t, r, f"target {t.entity.public_id}"),
+                "id": claim_id(t_pk),
+                "entity": entity,
+                "measures": sorted(measures),
+                "citations": _cited(citations, t_pk, r, f"target {entity}"),
             }
-            for t in targets
+            for _, t_pk, entity, measures in targets
         ],
     }
     return r

@@ -172,18 +172,28 @@ def heads(keys):
     """(type, id) → PublishedRecord, for those of ``keys`` ever published."""
     found = {}
     for record_type, ids in _ids_by_type(keys):
-        for head in PublishedRecord.objects.filter(record_type=record_type, record_id__in=ids):
+        for head in PublishedRecord.objects.filter(record_type=record_type, record_id__any=ids):
             found[(head.record_type, head.record_id)] = head
     return found
 
 
+# PostgreSQL uses the GIN index of target_ids for an overlap with a few hundred ids; with
+# thousands it compares every action's targets with the whole list instead (seconds per
+# batch), so long lists are asked in chunks.
+OVERLAP_CHUNK = 200
+
+
 def _sanctions_for(entity_ids):
-    heads_ = PublishedRecord.objects.filter(
-        record_type=documents.SANCTION,
-        operation=PublishedVersion.Operation.UPSERT,
-        target_ids__overlap=list(entity_ids),
-    ).only("document")
-    return documents.sanctions_section(h.document for h in heads_)
+    entity_ids = list(entity_ids)
+    actions = {}
+    for i in range(0, len(entity_ids), OVERLAP_CHUNK):
+        for head in PublishedRecord.objects.filter(
+            record_type=documents.SANCTION,
+            operation=PublishedVersion.Operation.UPSERT,
+            target_ids__overlap=entity_ids[i : i + OVERLAP_CHUNK],
+        ).only("record_id", "document"):
+            actions[head.record_id] = head.document
+    return documents.sanctions_section(actions.values())
 
 
 def draft_documents(keys):
@@ -193,10 +203,9 @@ def draft_documents(keys):
     action_ids = [rid for rtype, rid in keys if rtype == documents.SANCTION]
     rendered = []
     if entity_ids:
-        entities = documents.entity_queryset().filter(public_id__in=entity_ids)
-        rendered += documents.render_entities(entities, _sanctions_for(entity_ids))
+        rendered += documents.render_entities(entity_ids, _sanctions_for(entity_ids))
     if action_ids:
-        rendered += documents.render_actions(documents.action_queryset().filter(public_id__in=action_ids))
+        rendered += documents.render_actions(action_ids)
     return {(r.record_type, r.record_id): r for r in rendered}
 
 
@@ -239,7 +248,7 @@ def current_revisions(keys, lock=False):
     """ "type:id" → revision of each record (row-locked when ``lock``)."""
     revisions = {}
     for record_type, ids in _ids_by_type(keys):
-        qs = RECORD_MODELS[record_type].objects.filter(public_id__in=ids).order_by("pk")
+        qs = RECORD_MODELS[record_type].objects.filter(public_id__any=ids).order_by("pk")
         if lock:
             qs = qs.select_for_update(of=("self",))
         for public_id, revision in qs.values_list("public_id", "revision"):
