@@ -31,10 +31,16 @@ class WriteModelRecords:
         return self.queryset.count()
 
     def __iter__(self):
-        for entity in self.queryset.iterator(chunk_size=self.chunk_size):
-            record = entity_record(entity)
-            if record.names:
-                yield record
+        # Chunks by primary key, each its own query: a server-side cursor (iterator())
+        # left open while the index is rebuilt makes its COPY FREEZE fail ("prior
+        # transaction activity") as soon as there is more than one COPY batch.
+        last = 0
+        while chunk := list(self.queryset.filter(pk__gt=last)[: self.chunk_size]):
+            for entity in chunk:
+                record = entity_record(entity)
+                if record.names:
+                    yield record
+            last = chunk[-1].pk
 
 
 def entity_record(entity) -> EntityRecord:
