@@ -259,7 +259,7 @@ def article(seed, number, first, count):
         text.add("\n")
     action = _action(rng, text, seed, number, year, entities) if count else None
     return Article(
-        public_id=derived_public_id("src", f"synthetic:{seed}:{number}"),
+        public_id=derived_public_id("src", f"synthetic:{seed}:article:{number}"),
         title=f"Synthetic report {number + 1} (seed {seed})",
         language="en",
         published=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
@@ -373,7 +373,7 @@ def _action(rng, text, seed, number, year, entities):
     text.add(".")
     summary = f"{authority}: {verb} {len(targets)} persons and organisations named in report {number + 1}."
     return ActionDraft(
-        public_id=derived_public_id("act", f"synthetic:{seed}:{number}"),
+        public_id=derived_public_id("act", f"synthetic:{seed}:action:{number}"),
         authority=authority,
         programme=programme[0] if programme else None,
         kind=kind,
