@@ -16,9 +16,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from entities.models import Entity, Identifier, Name, Relationship
-from sanctions.models import SanctionAction, SanctionTarget
-from sources.models import Evidence
+from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
+from sources.models import Citation, Claim, Evidence, Source
 
 from .models import RecordType
 
@@ -63,20 +63,48 @@ class Rendered:
     references: set = field(default_factory=set)  # entity ids the document points at
 
 
-def _citations_by_claim(claim_ids):
-    """claim pk → its citations as documents show them, ordered by source, start, end."""
-    by_claim = defaultdict(list)
-    rows = (
-        Evidence.objects.filter(claim_id__any=claim_ids)
-        .order_by("citation__source__public_id", "citation__start", "citation__end")
-        .values_list("claim_id", "citation__source__public_id", "citation__start", "citation__end",
-                     "citation__quote", "citation__translation")
+# Rendering reads plain rows (values_list) and builds the documents in Python, in a fixed
+# number of queries for any number of records. Every query looks rows up by primary or
+# foreign key (``__any``: one array parameter), never joins a table of millions of rows
+# (claims, citations, entities) as a whole: a batch of ten thousand records renders in
+# about a second whatever the size of the database, where ORM instances with prefetches
+# took tens of seconds, and joins let PostgreSQL hash whole tables.
+
+
+def _deprecated(claim_pks):
+    """claim pk → deprecation reason, for those of these claims that are deprecated."""
+    return dict(
+        Claim.objects.filter(pk__any=list(claim_pks), deprecated_at__isnull=False).values_list("pk", "deprecated_reason")
     )
-    for claim_pk, source, start, end, quote, translation in rows:
-        by_claim[claim_pk].append(
-            {"source": source, "start": start, "end": end, "quote": quote, "translation": translation}
+
+
+def _public_ids(model, pks):
+    return dict(model.objects.filter(pk__any=list(set(pks))).values_list("pk", "public_id")) if pks else {}
+
+
+def _citations_by_claim(claim_pks):
+    """claim pk → its citations as documents show them, ordered by source, start, end."""
+    evidence = list(Evidence.objects.filter(claim_id__any=list(claim_pks)).values_list("claim_id", "citation_id"))
+    citations = {
+        pk: row
+        for pk, *row in Citation.objects.filter(pk__any=list({c for _, c in evidence})).values_list(
+            "pk", "source_id", "start", "end", "quote", "translation"
         )
-    return by_claim
+    }
+    sources = _public_ids(Source, {source_id for source_id, *_ in citations.values()})
+    rows = defaultdict(list)
+    for claim_pk, citation_pk in evidence:
+        source_id, start, end, quote, translation = citations[citation_pk]
+        rows[claim_pk].append((sources[source_id], start, end, quote, translation))
+    # Public ids are lower-case ASCII letters, digits and "_" of one length: Python's
+    # order is the database's, whatever its collation.
+    return {
+        claim_pk: [
+            {"source": source, "start": start, "end": end, "quote": quote, "translation": translation}
+            for source, start, end, quote, translation in sorted(cited)
+        ]
+        for claim_pk, cited in rows.items()
+    }
 
 
 def _cited(citations, claim_pk, rendered, label):
@@ -86,57 +114,56 @@ def _cited(citations, claim_pk, rendered, label):
     return cited
 
 
-def _children(model, fk, parent_pks, fields, order=()):
-    """parent pk → [row tuple] of the *current* (not deprecated) claims of ``model``; the
-    tuples hold ``fields`` (the parent pk first, the claim pk second)."""
+def _by_parent(model, fk, parent_pks, fields, order=()):
+    """parent pk → [row tuples (parent pk, claim pk, *fields)] of ``model``'s claims."""
     by_parent = defaultdict(list)
-    rows = (
-        model.objects.filter(**{f"{fk}__any": parent_pks}, deprecated_at__isnull=True)
-        .order_by(*order, "pk")
-        .values_list(fk, "pk", *fields)
-    )
-    for row in rows:
+    for row in model.objects.filter(**{f"{fk}__any": parent_pks}).order_by(fk, *order, "pk").values_list(
+        fk, "pk", *fields
+    ):
         by_parent[row[0]].append(row)
     return by_parent
 
 
 # --------------------------------------------------------------------------- entities
-#
-# Rendering reads plain rows (values_list), a fixed number of queries for any number of
-# records, and builds the documents in Python: a batch of ten thousand records renders
-# in well under a second, where ORM instances and prefetches took tens of seconds.
 
-ENTITY_FIELDS = (
-    "pk", "public_id", "kind", "deprecated_at", "deprecated_reason", "merged_into__public_id",
-    "person__pk", "person__title", "person__gender", "person__birth_date", "person__nationalities",
-    "organisation__pk", "organisation__org_kind", "organisation__countries", "organisation__parent__public_id",
-)
 RELATIONSHIP_KINDS = dict(Relationship.Kind.choices)
 
 
 def render_entities(entity_ids, sanctions_by_entity):
     """The documents of the entities with these public ids. ``sanctions_by_entity``:
     entity id → the sanctions section (see module docstring)."""
-    entities = list(Entity.objects.filter(public_id__any=list(entity_ids)).values_list(*ENTITY_FIELDS))
-    pks = [row[0] for row in entities]
-    # Every name, current or not, in the order Entity.caption reads them.
-    all_names = defaultdict(list)
-    for row in (
-        Name.objects.filter(entity_id__any=pks)
-        .order_by("entity_id", "type", "value", "pk")
-        .values_list("entity_id", "pk", "value", "type", "lang", "deprecated_at")
-    ):
-        all_names[row[0]].append(row)
-    identifiers = _children(Identifier, "entity_id", pks, ("scheme", "value", "country"))
-    relationships = _children(
-        Relationship, "subject_id", pks, ("kind", "object__public_id", "role", "start", "end")
+    entities = list(
+        Entity.objects.filter(public_id__any=list(entity_ids)).values_list("pk", "public_id", "kind", "merged_into_id")
     )
-    claim_pks = [*pks, *(r[1] for rows in all_names.values() for r in rows if r[5] is None)]
-    claim_pks += [r[1] for rows in (*identifiers.values(), *relationships.values()) for r in rows]
-    citations = _citations_by_claim(claim_pks)
+    pks = [row[0] for row in entities]
+    persons = {
+        row[0]: row[1:]
+        for row in Person.objects.filter(entity_id__any=pks).values_list(
+            "entity_id", "title", "gender", "birth_date", "nationalities"
+        )
+    }
+    organisations = {
+        row[0]: row[1:]
+        for row in Organisation.objects.filter(entity_id__any=pks).values_list(
+            "entity_id", "org_kind", "countries", "parent_id"
+        )
+    }
+    # Every name, current or not, in the order Entity.caption reads them (Name's ordering).
+    names = _by_parent(Name, "entity_id", pks, ("value", "type", "lang"), order=("type", "value"))
+    identifiers = _by_parent(Identifier, "entity_id", pks, ("scheme", "value", "country"))
+    relationships = _by_parent(Relationship, "subject_id", pks, ("kind", "object_id", "role", "start", "end"))
+    claims = [*pks, *(r[1] for group in (names, identifiers, relationships) for rows in group.values() for r in rows)]
+    deprecated = _deprecated(claims)
+    citations = _citations_by_claim(pk for pk in claims if pk not in deprecated)
+    linked = _public_ids(
+        Entity,
+        [r[3] for r in entities if r[3]]
+        + [o[2] for o in organisations.values() if o[2]]
+        + [r[3] for rows in relationships.values() for r in rows],
+    )
     return [
-        _render_entity(row, all_names[row[0]], identifiers[row[0]], relationships[row[0]], citations,
-                       sanctions_by_entity.get(row[1], []))
+        _render_entity(row, persons.get(row[0]), organisations.get(row[0]), names[row[0]], identifiers[row[0]],
+                       relationships[row[0]], deprecated, linked, citations, sanctions_by_entity.get(row[1], []))
         for row in entities
     ]
 
@@ -150,32 +177,32 @@ def _retraction(record_type, record_id, reason, **extra):
     )
 
 
-def _caption(names):
+def _caption(names, deprecated):
     """Entity.caption from name rows in its order: the first current primary name, else
     the first current name."""
-    current = [n for n in names if n[5] is None]
+    current = [n for n in names if n[1] not in deprecated]
     for n in current:
         if n[3] == Name.Type.PRIMARY:
             return n[2]
     return current[0][2] if current else "(unnamed)"
 
 
-def _render_entity(row, all_names, identifiers, relationships, citations, sanctions):
-    (pk, public_id, kind, deprecated_at, deprecated_reason, merged_into, person, title, gender, birth_date,
-     nationalities, org, org_kind, countries, parent) = row
+def _render_entity(row, person, org, all_names, identifiers, relationships, deprecated, linked, citations,
+                   sanctions):
+    pk, public_id, kind, merged_into = row
     if merged_into:
-        return _retraction(ENTITY, public_id, "merged", merged_into=merged_into)
-    if deprecated_at:
-        return _retraction(ENTITY, public_id, deprecated_reason)
+        return _retraction(ENTITY, public_id, "merged", merged_into=linked[merged_into])
+    if pk in deprecated:
+        return _retraction(ENTITY, public_id, deprecated[pk])
     r = Rendered(ENTITY, public_id, {})
     names = sorted(
-        (n for n in all_names if n[5] is None), key=lambda n: (NAME_TYPE_ORDER[n[3]], n[2], n[4], n[1])
+        (n for n in all_names if n[1] not in deprecated), key=lambda n: (NAME_TYPE_ORDER[n[3]], n[2], n[4], n[1])
     )
     doc = {
         "id": public_id,
         "type": ENTITY,
         "kind": kind,
-        "caption": _caption(all_names),
+        "caption": _caption(all_names, deprecated),
         "citations": _cited(citations, pk, r, f"the {kind} itself"),
         "names": [
             {
@@ -185,7 +212,7 @@ def _render_entity(row, all_names, identifiers, relationships, citations, sancti
                 "lang": lang,
                 "citations": _cited(citations, n_pk, r, f"name “{value}”"),
             }
-            for _, n_pk, value, type_, lang, _ in names
+            for _, n_pk, value, type_, lang in names
         ],
         "identifiers": [
             {
@@ -195,12 +222,16 @@ def _render_entity(row, all_names, identifiers, relationships, citations, sancti
                 "country": country,
                 "citations": _cited(citations, i_pk, r, f"identifier {value}"),
             }
-            for _, i_pk, scheme, value, country in sorted(identifiers, key=lambda i: (i[2], i[3], i[1]))
+            for _, i_pk, scheme, value, country in sorted(
+                (i for i in identifiers if i[1] not in deprecated), key=lambda i: (i[2], i[3], i[1])
+            )
         ],
         "relationships": [],
         "sanctions": sanctions,
     }
-    for _, rel_pk, rel_kind, obj, role, start, end in sorted(relationships, key=lambda x: (x[2], x[3], x[1])):
+    current = [(rel_pk, kind_, linked[obj], role, start, end)
+               for _, rel_pk, kind_, obj, role, start, end in relationships if rel_pk not in deprecated]
+    for rel_pk, rel_kind, obj, role, start, end in sorted(current, key=lambda x: (x[1], x[2], x[0])):
         r.references.add(obj)
         doc["relationships"].append(
             {
@@ -216,20 +247,19 @@ def _render_entity(row, all_names, identifiers, relationships, citations, sancti
             }
         )
     if kind == Entity.Kind.PERSON:
+        title, gender, birth_date, nationalities = person or ("", "", "", [])
         doc["person"] = {
-            "title": title if person else "",
-            "gender": gender if person else "",
-            "birth_date": birth_date if person else "",
-            "nationalities": sorted(nationalities) if person else [],
+            "title": title,
+            "gender": gender,
+            "birth_date": birth_date,
+            "nationalities": sorted(nationalities),
         }
     else:
-        if org and parent:
+        org_kind, countries, parent_pk = org or ("", [], None)
+        parent = linked[parent_pk] if parent_pk else None
+        if parent:
             r.references.add(parent)
-        doc["organisation"] = {
-            "org_kind": org_kind if org else "",
-            "countries": sorted(countries) if org else [],
-            "parent": parent if org else None,
-        }
+        doc["organisation"] = {"org_kind": org_kind, "countries": sorted(countries), "parent": parent}
     r.document = doc
     return r
 
@@ -260,35 +290,45 @@ def sanctions_section(action_documents):
 
 # ------------------------------------------------------------------------- sanctions
 
-ACTION_FIELDS = (
-    "pk", "public_id", "deprecated_at", "deprecated_reason", "authority__name", "authority__short_name",
-    "authority__country", "programme_id", "programme__name", "programme__code", "kind", "status",
-    "announced_date", "in_force_date", "end_date", "summary",
-)
-
-
 def render_actions(action_ids):
     """The documents of the sanction actions with these public ids."""
-    actions = list(SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(*ACTION_FIELDS))
+    actions = list(SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(
+        "pk", "public_id", "authority_id", "programme_id", "kind", "status", "announced_date", "in_force_date",
+        "end_date", "summary",
+    ))
     pks = [row[0] for row in actions]
-    targets = _children(SanctionTarget, "action_id", pks, ("entity__public_id", "measures"))
-    citations = _citations_by_claim([*pks, *(t[1] for rows in targets.values() for t in rows)])
-    return [_render_action(row, targets[row[0]], citations) for row in actions]
+    authorities = {row[0]: row[1:] for row in Authority.objects.filter(
+        pk__any=list({a[2] for a in actions})).values_list("pk", "name", "short_name", "country")}
+    programmes = {row[0]: row[1:] for row in Programme.objects.filter(
+        pk__any=list({a[3] for a in actions if a[3]})).values_list("pk", "name", "code")}
+    targets = _by_parent(SanctionTarget, "action_id", pks, ("entity_id", "measures"))
+    claims = [*pks, *(t[1] for rows in targets.values() for t in rows)]
+    deprecated = _deprecated(claims)
+    citations = _citations_by_claim(pk for pk in claims if pk not in deprecated)
+    entities = _public_ids(Entity, [t[2] for rows in targets.values() for t in rows])
+    return [
+        _render_action(row, authorities[row[2]], programmes.get(row[3]), targets[row[0]], deprecated, entities,
+                       citations)
+        for row in actions
+    ]
 
 
-def _render_action(row, targets, citations):
-    (pk, public_id, deprecated_at, deprecated_reason, authority, short_name, country, programme_id, programme,
-     code, kind, status, announced_date, in_force_date, end_date, summary) = row
-    if deprecated_at:
-        return _retraction(SANCTION, public_id, deprecated_reason)
+def _render_action(row, authority, programme, targets, deprecated, entities, citations):
+    pk, public_id, _, programme_id, kind, status, announced_date, in_force_date, end_date, summary = row
+    if pk in deprecated:
+        return _retraction(SANCTION, public_id, deprecated[pk])
     r = Rendered(SANCTION, public_id, {})
-    targets = sorted(targets, key=lambda t: (t[2], t[1]))
-    r.references.update(t[2] for t in targets)
+    current = sorted(
+        ((t_pk, entities[entity_pk], measures) for _, t_pk, entity_pk, measures in targets if t_pk not in deprecated),
+        key=lambda t: (t[1], t[0]),
+    )
+    r.references.update(entity for _, entity, _ in current)
+    name, short_name, country = authority
     r.document = {
         "id": public_id,
         "type": SANCTION,
-        "authority": {"name": authority, "short_name": short_name, "country": country},
-        "programme": ({"name": programme, "code": code} if programme_id else None),
+        "authority": {"name": name, "short_name": short_name, "country": country},
+        "programme": ({"name": programme[0], "code": programme[1]} if programme_id else None),
         "kind": kind,
         "status": status,
         "announced_date": announced_date,
@@ -303,7 +343,7 @@ def _render_action(row, targets, citations):
                 "measures": sorted(measures),
                 "citations": _cited(citations, t_pk, r, f"target {entity}"),
             }
-            for _, t_pk, entity, measures in targets
+            for t_pk, entity, measures in current
         ],
     }
     return r
