@@ -430,6 +430,28 @@ def step_match(client, port, headers, url, figures, seconds=20):
                           f"{sum(done):,} distinct queries in {elapsed:.1f} s; clients on the same 2 CPUs"))
 
 
+def step_match_in_process(env, figures):
+    """Match latency without HTTP (screening.services.match in one process): what the
+    index itself costs, whether or not the endpoint exists."""
+    code = (
+        "import random, time\n"
+        "from entities.models import Name\n"
+        "from screening.records import Query\n"
+        "from screening.services import match\n"
+        "from bench.harness import percentile\n"
+        "names = list(Name.objects.order_by('?').values_list('value', flat=True)[:600])\n"
+        "for n in names[:50]: match(Query(n))\n"
+        "ms = []\n"
+        "for n in names[50:]:\n"
+        "    t = time.perf_counter(); match(Query(n)); ms.append((time.perf_counter() - t) * 1000)\n"
+        "print(percentile(ms, 50), percentile(ms, 95), len(ms))\n"
+    )
+    _, out, _ = manage(env, "shell", "-c", code)
+    p50, p95, n = out.split()[-3:]
+    figures.append(figure("match p95, in-process (no HTTP)", float(p95), "ms", None,
+                          f"p50 {float(p50):.1f} ms over {n} published names; the HTTP figure carries the target"))
+
+
 def admin_session(env):
     """A session cookie of a superuser in the bench database (created there)."""
     code = (
@@ -518,6 +540,7 @@ def main():
         manage(env, "collectstatic", "--no-input", "--clear")
         entities = step_generate(env, args.entities, args.seed, figures)
         step_index_and_verify(env, url, figures)
+        step_match_in_process(env, figures)
 
         _, out, code = manage(env, "create_api_key", "bench", check=False)
         key = out.strip().splitlines()[-1] if code == 0 and out.strip() else None
