@@ -21,7 +21,6 @@ from django.db import connection
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from core import history
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import documents
 from publishing import services as publishing
@@ -207,10 +206,12 @@ def write(articles, user, authorities, programmes):
 
 def publish(keys, curator, reviewer, title, comment=""):
     """Take the records through review: the curator's change set, submitted by the
-    curator, approved by the reviewer (four eyes, as for any edit). Returns the change set."""
+    curator, approved by the reviewer (four eyes, as for any edit). Returns the change set.
+
+    The caller's history context stays as it is (like load_seed_corpus): a nested
+    context would rewrite the user of every event already recorded in it; the services
+    add the workflow step, and the change set records who submitted and who approved."""
     change_set = publishing.bulk_change_set(curator, keys, title)
-    with history.context(user=curator.pk):
-        publishing.submit(change_set, curator, comment=comment)
-    with history.context(user=reviewer.pk):
-        publishing.approve(change_set, reviewer, publishing.current_revisions(keys))
+    publishing.submit(change_set, curator, comment=comment)
+    publishing.approve(change_set, reviewer, publishing.current_revisions(keys))
     return change_set
