@@ -8,6 +8,8 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 
@@ -34,3 +36,18 @@ def planner_rows(queryset):
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def related_count(model, fk, **filters):
+    """``annotate(n=related_count(Citation, "source"))``: how many ``model`` rows point at
+    each row, as a correlated subquery. Unlike ``Count()``, which groups the whole join
+    before LIMIT, PostgreSQL computes it for the page's rows only (unless the list is
+    sorted by it)."""
+    counts = (
+        model._default_manager.filter(**{fk: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
