@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # Development server: embedded PostgreSQL (unless DATABASE_URL is set) and DEBUG on.
 DEV := DEBUG=1
 
-.PHONY: install run serve migrate seed test check lock clean backup restore
+.PHONY: install run serve migrate seed test check lock clean backup restore bench
 
 $(INSTALLED): requirements.lock requirements-ftm.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -35,6 +35,13 @@ run: seed
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks, not tests (make test never runs them): a fresh database on its own embedded
+# PostgreSQL under var/bench, N entities published through review, gunicorn on loopback;
+# prints a table and writes bench/results/<date>-<N>.json. BENCH_ENTITIES=1000000 for the full run.
+BENCH_ENTITIES ?= 100000
+bench: install
+	$(BIN)/python bench/run.py --entities $(BENCH_ENTITIES)
 
 # What CI checks besides the tests.
 check: install

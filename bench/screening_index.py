@@ -30,68 +30,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 THROUGHPUT_QUERIES = 8000
-PERSIAN_GIVEN = ["Mohammad", "Ali", "Hossein", "Reza", "Hassan", "Mahmoud", "Mehdi", "Abbas", "Javad", "Saeed",
-                 "Hamid", "Majid", "Morteza", "Mostafa", "Ahmad", "Amir", "Fatemeh", "Zahra", "Maryam", "Narges",
-                 "Masoud", "Kazem", "Yousef", "Ebrahim", "Esmail", "Gholam", "Hojjat", "Rahim", "Karim", "Nasser"]
-RUSSIAN_GIVEN = ["Sergei", "Vladimir", "Dmitri", "Alexei", "Ivan", "Nikolai", "Mikhail", "Andrei", "Yuri", "Igor",
-                 "Oleg", "Pavel", "Boris", "Viktor", "Anatoly", "Olga", "Tatiana", "Elena", "Natalia", "Irina"]
-WESTERN_GIVEN = ["John", "James", "Michael", "David", "Robert", "Thomas", "Peter", "Hans", "Klaus", "Pieter",
-                 "Jan", "Marie", "Anna", "Sophie", "Pierre", "Jean", "Laura", "Emma", "Lukas", "Daniel"]
-SYLLABLES = ["ka", "ri", "mo", "za", "de", "vi", "ba", "gh", "ne", "sh", "ta", "lo", "fa", "ra", "mi", "no", "sa",
-             "ha", "je", "ku", "pe", "do", "ni", "ma", "ro", "be", "li", "te", "vo", "ze", "ar", "an", "ol", "es"]
-ENDINGS = {"fa": ["i", "ian", "zadeh", "pour", "nejad", "far", "abadi"], "ru": ["ov", "ova", "in", "ina", "enko", "sky"],
-           "en": ["son", "er", "man", "ley", "ton", "berg", "mann"]}
-ORG_WORDS = ["Trading", "Industries", "Shipping", "Engineering", "Aviation", "Electronics", "Logistics", "Holding",
-             "Petrochemical", "Technologies", "Investment", "Construction", "Bank", "Energy", "Systems"]
-LEGAL = ["LLC", "Ltd", "GmbH", "JSC", "Company", "Corporation", "PJSC", "Co.", "OOO"]
-
-CYRILLIC = [("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"),
-            ("ya", "я"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
-            ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
-            ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("j", "й"), ("c", "к"),
-            ("x", "кс"), ("w", "в"), ("q", "к")]
-PERSIAN = [("kh", "خ"), ("gh", "ق"), ("sh", "ش"), ("ch", "چ"), ("zh", "ژ"), ("ou", "و"), ("ee", "ی"), ("b", "ب"),
-           ("p", "پ"), ("t", "ت"), ("j", "ج"), ("h", "ه"), ("d", "د"), ("r", "ر"), ("z", "ز"), ("s", "س"),
-           ("f", "ف"), ("q", "ق"), ("k", "ک"), ("g", "گ"), ("l", "ل"), ("m", "م"), ("n", "ن"), ("v", "و"),
-           ("w", "و"), ("y", "ی"), ("i", "ی"), ("u", "و"), ("o", ""), ("e", ""), ("a", ""), ("c", "ک"), ("x", "کس")]
-
-
-def to_script(name, table, initial_a=""):
-    out = []
-    for word in name.lower().split():
-        i, w = 0, ""
-        if word[0] in "aeiou" and initial_a:
-            w, i = initial_a, 1
-        while i < len(word):
-            for latin, native in table:
-                if word.startswith(latin, i):
-                    w += native
-                    i += len(latin)
-                    break
-            else:
-                i += 1
-        out.append(w.capitalize() if table is CYRILLIC else w)
-    return " ".join(out)
-
-
-def family(rng, culture):
-    return ("".join(rng.choice(SYLLABLES) for _ in range(rng.choice([1, 2, 2, 3]))) + rng.choice(ENDINGS[culture])).capitalize()
-
-
-def typo(rng, word):
-    if len(word) < 5:
-        return word
-    i = rng.randrange(1, len(word) - 2)
-    kind = rng.choice(["swap", "drop", "double"])
-    if kind == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    if kind == "drop":
-        return word[:i] + word[i + 1:]
-    return word[:i] + word[i] + word[i:]
 
 
 def generate(n, seed=7):
     """Yield (record, [(query, kind)]) pairs; the queries are ways to screen that entity."""
+    from corpus.synthetic import CYRILLIC, GIVEN, LEGAL, ORG_WORDS, PERSIAN, PERSIAN_GIVEN, family, to_script, typo
     from screening.records import EntityRecord, NameRecord
 
     rng = random.Random(seed)
@@ -99,7 +42,7 @@ def generate(n, seed=7):
         entity_id = f"ent_bench{i:07d}"
         if rng.random() < 0.75:
             culture = rng.choice(["fa", "fa", "ru", "en"])
-            given = {"fa": PERSIAN_GIVEN, "ru": RUSSIAN_GIVEN, "en": WESTERN_GIVEN}[culture]
+            given = GIVEN[culture]
             parts = [rng.choice(given)] + ([rng.choice(given)] if rng.random() < 0.5 else []) + [family(rng, culture)]
             primary = " ".join(parts)
             names = [NameRecord(primary, "primary", "en")]
@@ -141,10 +84,12 @@ def generate(n, seed=7):
 
 
 def unknown_names(rng, count):
+    from corpus.synthetic import GIVEN, family
+
     out = []
     for _ in range(count):
         culture = rng.choice(["fa", "ru", "en"])
-        given = {"fa": PERSIAN_GIVEN, "ru": RUSSIAN_GIVEN, "en": WESTERN_GIVEN}[culture]
+        given = GIVEN[culture]
         out.append((f"{rng.choice(given)} {family(rng, culture)}q", "look-alike, not indexed"))
     return out
 

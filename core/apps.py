@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from . import lookups  # noqa: F401  (registers field__any)
         from .roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="core.sync_roles")

@@ -6,7 +6,6 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,9 +14,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
+from core.pagination import related_count
+
 from . import documents, services
 from .history import record_history
-from .models import ChangeSet, PublishedVersion
+from .models import ChangeSet, ChangeSetItem, PublishedVersion
 from .templatetags.publishing import pretty_json
 
 
@@ -151,7 +152,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("created_by", "approved_by")
             .prefetch_related("editors__user")
-            .annotate(record_count=Count("items"))
+            .annotate(record_count=related_count(ChangeSetItem, "change_set"))
         )
 
     @admin.display(description="editors")

@@ -22,9 +22,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 
+from core.pagination import EstimatedCountPaginator, related_count
+
 from . import services
 from . import text as textlib
-from .models import Citation, Claim, ReanchorProblem, Source
+from .models import Citation, Claim, Evidence, ReanchorProblem, Source
 from .provenance import admin_change_url
 from .reader import SourceReaderMixin
 
@@ -295,12 +297,15 @@ class CitationInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    paginator = EstimatedCountPaginator  # millions of citations at a million entities
+    show_full_result_count = False
+
     def get_queryset(self, request):
         return (
             super().get_queryset(request)
             .select_related("created_by", "source")
             .defer("source__text")
-            .annotate(claim_count=Count("evidence"))
+            .annotate(claim_count=related_count(Evidence, "citation"))
         )
 
     @admin.display(description="quote")
@@ -344,12 +349,12 @@ class SourceAdmin(SourceReaderMixin, CreatedByAdminMixin, admin.ModelAdmin):
             fieldsets.insert(2, ("Corrections", {"fields": ("corrections",)}))
         return fieldsets
 
+    # A million entities come with tens of thousands of sources and millions of citations.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
     def get_queryset(self, request):
-        qs = (
-            super().get_queryset(request)
-            .annotate(citation_count=Count("citations"))
-            .order_by(*Source._meta.ordering)  # GROUP BY drops Meta.ordering; autocomplete pages need one
-        )
+        qs = super().get_queryset(request).annotate(citation_count=related_count(Citation, "source"))
         match = request.resolver_match
         if match and (match.url_name or "").endswith(("_changelist", "autocomplete")):
             qs = qs.defer("text")  # lists show no article text; don't load megabytes of it

@@ -1,32 +1,32 @@
 """Provenance integrity: every source's SHA-256 and every citation's quote, recomputed.
 
-The checks run in PostgreSQL (sha256(), substr() over code points) in id-ordered
-batches, so a million citations stream through without loading the texts into Python,
-and a progress callback can report after each batch.
+Sources are read in id-ordered batches; PostgreSQL recomputes each text's SHA-256
+(sha256() in the database), and Python checks the citations of the batch's sources
+against the text: quote, prefix and suffix at their code-point offsets. Python slices a
+string in constant time; PostgreSQL's substr() walks a UTF-8 text from its start to
+reach an offset, which made the check cost ~60 µs per citation on 3 KB articles (a
+million citations in over a minute) and grows with the article's length. Memory stays
+bounded by one batch; a progress callback reports after each batch.
 """
 from dataclasses import dataclass
 
 from django.db import connection
 
-BATCH = 20_000
+SOURCE_BATCH = 2_000  # sources per batch (with all their citations)
 
 SOURCE_CHECK = """
-    SELECT id, public_id, text_sha256, encode(sha256(convert_to(text, 'UTF8')), 'hex')
+    SELECT id, public_id, text, text_sha256, encode(sha256(convert_to(text, 'UTF8')), 'hex')
     FROM sources_source
-    WHERE id > %s AND id <= %s
-      AND text_sha256 IS DISTINCT FROM encode(sha256(convert_to(text, 'UTF8')), 'hex')
+    WHERE id > %s
+    ORDER BY id
+    LIMIT %s
 """
 
-CITATION_CHECK = """
-    SELECT c.id, s.public_id, c.start, c."end", c.quote,
-           substr(s.text, c.start + 1, c."end" - c.start)
-    FROM sources_citation c JOIN sources_source s ON s.id = c.source_id
-    WHERE c.id > %s AND c.id <= %s
-      AND (c."end" > char_length(s.text)
-           OR substr(s.text, c.start + 1, c."end" - c.start) IS DISTINCT FROM c.quote
-           OR c.start < char_length(c.prefix)
-           OR substr(s.text, c.start - char_length(c.prefix) + 1, char_length(c.prefix)) IS DISTINCT FROM c.prefix
-           OR substr(s.text, c."end" + 1, char_length(c.suffix)) IS DISTINCT FROM c.suffix)
+CITATIONS = """
+    SELECT id, source_id, start, "end", quote, prefix, suffix
+    FROM sources_citation
+    WHERE source_id >= %s AND source_id <= %s
+    ORDER BY source_id, id
 """
 
 
@@ -41,37 +41,48 @@ class Problem:
         return f"{self.kind} {self.record_id} (source {self.source_public_id}): {self.detail}"
 
 
-def _id_range(table):
+def _count(table):
     with connection.cursor() as cur:
-        cur.execute(f"SELECT coalesce(min(id), 0), coalesce(max(id), 0), count(*) FROM {table}")
-        return cur.fetchone()
+        cur.execute(f"SELECT count(*) FROM {table}")
+        return cur.fetchone()[0]
 
 
-def _batches(table, on_progress):
-    low, high, total = _id_range(table)
-    at = low - 1
-    while at < high:
-        upper = at + BATCH
-        yield at, upper
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM {table} WHERE id > %s AND id <= %s", [at, upper])
-            on_progress(table, cur.fetchone()[0], total)
-        at = upper
+def check_citation(text, start, end, quote, prefix, suffix):
+    """None if the citation matches the text, else what is wrong (the database's
+    citation check, sources migration 0002, in Python)."""
+    actual = text[start:end]
+    if end > len(text) or actual != quote:
+        return f"quote {quote!r} but the text at {start}–{end} is {actual!r}"
+    if start < len(prefix) or text[start - len(prefix) : start] != prefix or text[end : end + len(suffix)] != suffix:
+        return f"prefix or suffix at {start}–{end} no longer match the text"
+    return None
 
 
 def verify(on_progress=lambda table, done, total: None):
     """Yield every Problem found; nothing is changed."""
-    for low, high in _batches("sources_source", on_progress):
+    sources_total, citations_total = _count("sources_source"), _count("sources_citation")
+    on_progress("sources_source", 0, sources_total)
+    on_progress("sources_citation", 0, citations_total)
+    after = 0
+    while True:
         with connection.cursor() as cur:
-            cur.execute(SOURCE_CHECK, [low, high])
-            for pk, public_id, stored, actual in cur.fetchall():
+            cur.execute(SOURCE_CHECK, [after, SOURCE_BATCH])
+            sources = cur.fetchall()
+        if not sources:
+            break
+        texts = {}
+        for pk, public_id, text, stored, actual in sources:
+            texts[pk] = (public_id, text)
+            if stored != actual:
                 yield Problem("source", pk, public_id, f"stored sha256 {stored} but the text hashes to {actual}")
-    for low, high in _batches("sources_citation", on_progress):
+        on_progress("sources_source", len(sources), sources_total)
+        first, after = sources[0][0], sources[-1][0]
         with connection.cursor() as cur:
-            cur.execute(CITATION_CHECK, [low, high])
-            for pk, public_id, start, end, quote, actual in cur.fetchall():
-                if actual == quote:
-                    detail = f"prefix or suffix at {start}–{end} no longer match the text"
-                else:
-                    detail = f"quote {quote!r} but the text at {start}–{end} is {actual!r}"
+            cur.execute(CITATIONS, [first, after])
+            citations = cur.fetchall()
+        for pk, source_id, start, end, quote, prefix, suffix in citations:
+            public_id, text = texts[source_id]
+            detail = check_citation(text, start, end, quote, prefix, suffix)
+            if detail:
                 yield Problem("citation", pk, public_id, detail)
+        on_progress("sources_citation", len(citations), citations_total)

@@ -173,6 +173,35 @@ def test_changelist_query_count_is_the_same_for_1_and_20_entities(admin_client, 
 
 
 @pytest.mark.django_db
+def test_a_long_changelist_counts_at_most_a_page_limit_of_rows_and_says_about(
+    admin_client, db, monkeypatch, django_assert_num_queries
+):
+    # What a million entities look like, scaled down: beyond the exact limit the count is
+    # PostgreSQL's estimate, never a COUNT(*) over the whole table.
+    from django.db import connection
+
+    from core.pagination import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 3)
+    for i in range(6):
+        make_person(f"Person {i}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE entities_entity")
+    url = admin_url(Entity, "changelist")
+    admin_client.get(url)  # warm up (session, content types)
+    # the session; the user; COUNT(*) of at most 4 rows; EXPLAIN for the estimate; the
+    # page of entities with their details; their names
+    with django_assert_num_queries(6) as ctx:
+        response = admin_client.get(url)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and counts[0].endswith("LIMIT 4) subquery")
+    assert "about 6 entities" in " ".join(response.content.decode().split())
+    # a short result is counted exactly
+    found = admin_client.get(url, {"q": '"Person 5"'})
+    assert "1 result" in found.content.decode() and "about" not in found.content.decode()
+
+
+@pytest.mark.django_db
 def test_changelist_search_and_filters(admin_client, data):
     url = admin_url(Entity, "changelist")
     by_alias = admin_client.get(url, {"q": "Salamy"}).context["cl"].result_list

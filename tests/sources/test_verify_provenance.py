@@ -57,3 +57,20 @@ def test_the_progress_bar_counts_rows(capsys):
     call_command("verify_provenance")
     err = capsys.readouterr().err
     assert "checking citations" in err and "2/2" in err
+
+
+def test_a_changed_suffix_is_reported_and_every_batch_of_sources_is_checked(capsys, monkeypatch):
+    from sources import integrity
+
+    monkeypatch.setattr(integrity, "SOURCE_BATCH", 1)  # one source per batch
+    first, second = source(), source(TEXT + " Zweiter Text.")
+    citation(first, "𝔐𝔬𝔰𝔨𝔞𝔲")  # astral characters: code points, not UTF-16 units
+    cite = citation(second, "Teheran")
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("ALTER TABLE sources_citation DISABLE TRIGGER citation_matches_text")
+        cur.execute("UPDATE sources_citation SET suffix = 'forged' WHERE id = %s", [cite.pk])
+    with pytest.raises(CommandError, match="1 provenance problem"):
+        call_command("verify_provenance", no_progress=True)
+    out = capsys.readouterr().out
+    assert f"citation {cite.pk} (source {second.public_id}): prefix or suffix at" in out

@@ -21,11 +21,11 @@ class Command(BaseCommand):
         def progress(table, done, total):
             if no_progress:
                 return
-            if table not in bars:
-                for finished in bars.values():
-                    finished.close()
+            if table not in bars:  # sources and citations advance together, batch by batch
                 label = "sources" if table == "sources_source" else "citations"
-                bars[table] = tqdm(total=total, desc=f"checking {label}", unit=" rows", file=sys.stderr)
+                bars[table] = tqdm(
+                    total=total, desc=f"checking {label}", unit=" rows", file=sys.stderr, position=len(bars)
+                )
             bars[table].update(done)
 
         problems = 0

@@ -1,0 +1,386 @@
+"""A synthetic dataset for benchmarks, reproducible from a seed (no database here).
+
+``articles(seed, n)`` yields ``Article``s: synthetic news items, each naming up to
+``ARTICLE_SIZE`` persons and organisations, with the claims a curator would record from
+it, every claim pinned to the exact words (code-point spans) of the article that state
+it. ``corpus.bulk`` writes them into the write model and publishes them through review.
+
+* persons: Persian, Russian or Western names in Latin letters, most also spelled in
+  Persian or Cyrillic script (a transliteration name), some with an alias; birth dates,
+  nationalities, passports; some work for an organisation of the same article;
+* organisations: names with legal forms, some in Persian or Cyrillic script too;
+  countries, registration numbers, parents, suppliers;
+* one sanction action per article (an authority, a programme, kind, status, dates)
+  targeting several of its entities, each target with its measures.
+
+Everything an article holds comes from ``random.Random(f"{seed}:{number}")``: the same
+seed gives the same articles in any batch size. Ids are derived from the seed
+(``core.ids.derived_public_id``), so two seeds never share one.
+
+The name pools and script tables are shared with ``bench/screening_index.py``.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from core.ids import derived_public_id
+
+ARTICLE_SIZE = 20  # entities per article (one source, one sanction action)
+
+PERSIAN_GIVEN = ["Mohammad", "Ali", "Hossein", "Reza", "Hassan", "Mahmoud", "Mehdi", "Abbas", "Javad", "Saeed",
+                 "Hamid", "Majid", "Morteza", "Mostafa", "Ahmad", "Amir", "Fatemeh", "Zahra", "Maryam", "Narges",
+                 "Masoud", "Kazem", "Yousef", "Ebrahim", "Esmail", "Gholam", "Hojjat", "Rahim", "Karim", "Nasser"]
+RUSSIAN_GIVEN = ["Sergei", "Vladimir", "Dmitri", "Alexei", "Ivan", "Nikolai", "Mikhail", "Andrei", "Yuri", "Igor",
+                 "Oleg", "Pavel", "Boris", "Viktor", "Anatoly", "Olga", "Tatiana", "Elena", "Natalia", "Irina"]
+WESTERN_GIVEN = ["John", "James", "Michael", "David", "Robert", "Thomas", "Peter", "Hans", "Klaus", "Pieter",
+                 "Jan", "Marie", "Anna", "Sophie", "Pierre", "Jean", "Laura", "Emma", "Lukas", "Daniel"]
+FEMALE = {"Fatemeh", "Zahra", "Maryam", "Narges", "Olga", "Tatiana", "Elena", "Natalia", "Irina", "Marie", "Anna",
+          "Sophie", "Laura", "Emma"}
+GIVEN = {"fa": PERSIAN_GIVEN, "ru": RUSSIAN_GIVEN, "en": WESTERN_GIVEN}
+SYLLABLES = ["ka", "ri", "mo", "za", "de", "vi", "ba", "gh", "ne", "sh", "ta", "lo", "fa", "ra", "mi", "no", "sa",
+             "ha", "je", "ku", "pe", "do", "ni", "ma", "ro", "be", "li", "te", "vo", "ze", "ar", "an", "ol", "es"]
+ENDINGS = {"fa": ["i", "ian", "zadeh", "pour", "nejad", "far", "abadi"], "ru": ["ov", "ova", "in", "ina", "enko", "sky"],
+           "en": ["son", "er", "man", "ley", "ton", "berg", "mann"]}
+ORG_WORDS = ["Trading", "Industries", "Shipping", "Engineering", "Aviation", "Electronics", "Logistics", "Holding",
+             "Petrochemical", "Technologies", "Investment", "Construction", "Bank", "Energy", "Systems"]
+LEGAL = ["LLC", "Ltd", "GmbH", "JSC", "Company", "Corporation", "PJSC", "Co.", "OOO"]
+
+CYRILLIC = [("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"),
+            ("ya", "я"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
+            ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+            ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("j", "й"), ("c", "к"),
+            ("x", "кс"), ("w", "в"), ("q", "к")]
+PERSIAN = [("kh", "خ"), ("gh", "ق"), ("sh", "ش"), ("ch", "چ"), ("zh", "ژ"), ("ou", "و"), ("ee", "ی"), ("b", "ب"),
+           ("p", "پ"), ("t", "ت"), ("j", "ج"), ("h", "ه"), ("d", "د"), ("r", "ر"), ("z", "ز"), ("s", "س"),
+           ("f", "ف"), ("q", "ق"), ("k", "ک"), ("g", "گ"), ("l", "ل"), ("m", "م"), ("n", "ن"), ("v", "و"),
+           ("w", "و"), ("y", "ی"), ("i", "ی"), ("u", "و"), ("o", ""), ("e", ""), ("a", ""), ("c", "ک"), ("x", "کس")]
+
+COUNTRY_NAMES = {"IR": "Iran", "RU": "Russia", "GB": "the United Kingdom", "DE": "Germany", "NL": "the Netherlands",
+                 "US": "the United States", "AE": "the United Arab Emirates", "TR": "Turkey", "CN": "China",
+                 "BY": "Belarus"}
+NATIONALITY = {"fa": ["IR"], "ru": ["RU", "RU", "BY"], "en": ["GB", "DE", "NL", "US"]}
+ORG_COUNTRIES = {"fa": ["IR", "IR", "AE", "TR"], "ru": ["RU", "RU", "BY", "CN"], "en": ["GB", "DE", "NL", "AE"]}
+ORG_KINDS = [("company", "company"), ("company", "company"), ("company", "company"),
+             ("government_body", "government agency"), ("military_unit", "military unit"),
+             ("research_body", "research institute")]
+ROLES = [("head_of", "director"), ("deputy_head_of", "deputy director"), ("employee_of", "engineer"),
+         ("employee_of", "procurement agent"), ("owner_of", ""), ("member_of", "board member")]
+
+# (name, short name, country): the authorities acting in the articles, with their programmes.
+AUTHORITIES = [
+    ("Office of Foreign Assets Control", "OFAC", "US"),
+    ("Council of the European Union", "EU Council", ""),
+    ("Foreign, Commonwealth and Development Office", "FCDO", "GB"),
+    ("United Nations Security Council", "UN Security Council", ""),
+]
+PROGRAMMES = {
+    "Office of Foreign Assets Control": [("Iran-related sanctions", "IRAN"),
+                                         ("Russian harmful foreign activities sanctions", "RUSSIA-EO14024"),
+                                         ("Non-proliferation sanctions", "NPWMD")],
+    "Council of the European Union": [("Restrictive measures against Russia (Ukraine)", "UKR"),
+                                      ("Iran drones and missiles regime", "IRN-UAV")],
+    "Foreign, Commonwealth and Development Office": [("Russia sanctions regime", "RUS"),
+                                                     ("Iran sanctions regime", "IRN")],
+    "United Nations Security Council": [],
+}
+ACTIONS = [  # (kind, status, verb, measures for persons, measures for organisations)
+    ("designation", "in_force", "designated", ["asset_freeze", "travel_ban"], ["asset_freeze"]),
+    ("designation", "announced", "announced the designation of", ["asset_freeze", "travel_ban"],
+     ["asset_freeze", "financial_services_ban"]),
+    ("export_control", "in_force", "restricted exports to", ["export_restriction"], ["export_restriction"]),
+    ("threat", "threatened", "threatened measures against", [], []),
+]
+
+
+def to_script(name, table, initial_a=""):
+    """A rough letter-by-letter spelling of a Latin name in another script."""
+    out = []
+    for word in name.lower().split():
+        i, w = 0, ""
+        if word[0] in "aeiou" and initial_a:
+            w, i = initial_a, 1
+        while i < len(word):
+            for latin, native in table:
+                if word.startswith(latin, i):
+                    w += native
+                    i += len(latin)
+                    break
+            else:
+                i += 1
+        out.append(w.capitalize() if table is CYRILLIC else w)
+    return " ".join(w for w in out if w)
+
+
+def family(rng, culture):
+    return ("".join(rng.choice(SYLLABLES) for _ in range(rng.choice([1, 2, 2, 3]))) + rng.choice(ENDINGS[culture])).capitalize()
+
+
+def typo(rng, word):
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    kind = rng.choice(["swap", "drop", "double"])
+    if kind == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if kind == "drop":
+        return word[:i] + word[i + 1:]
+    return word[:i] + word[i] + word[i:]
+
+
+def native_spelling(name, culture):
+    """(spelling, lang) of a Latin name in Persian or Cyrillic script."""
+    if culture == "fa":
+        return to_script(name, PERSIAN, initial_a="ا"), "fa"
+    return to_script(name, CYRILLIC), "ru"
+
+
+# ------------------------------------------------------------------------ the records
+
+Span = tuple  # (start, end): code points into the article text, end exclusive
+
+
+@dataclass(slots=True)
+class NameDraft:
+    value: str
+    type: str
+    lang: str
+    span: Span
+
+
+@dataclass(slots=True)
+class IdentifierDraft:
+    scheme: str
+    value: str
+    country: str
+    span: Span
+
+
+@dataclass(slots=True)
+class RelationshipDraft:
+    kind: str
+    object: int  # index of the object in the article's entities
+    role: str
+    span: Span
+
+
+@dataclass(slots=True)
+class EntityDraft:
+    public_id: str
+    kind: str
+    span: Span  # the words that introduce the entity (also its primary name's citation)
+    names: list = field(default_factory=list)
+    identifiers: list = field(default_factory=list)
+    relationships: list = field(default_factory=list)
+    # person: title, gender, birth_date, nationalities; organisation: org_kind, countries, parent (an index)
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TargetDraft:
+    entity: int  # index in the article's entities
+    measures: list
+    span: Span
+
+
+@dataclass(slots=True)
+class ActionDraft:
+    public_id: str
+    authority: str  # name of one of AUTHORITIES
+    programme: str | None
+    kind: str
+    status: str
+    announced_date: str
+    in_force_date: str
+    summary: str
+    span: Span
+    targets: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    public_id: str
+    title: str
+    language: str
+    published: str
+    text: str
+    entities: list
+    action: ActionDraft | None
+
+
+class _Text:
+    """Appends pieces of an article and tells where each one lies."""
+
+    def __init__(self):
+        self.parts, self.length = [], 0
+
+    def add(self, piece):
+        start = self.length
+        self.parts.append(piece)
+        self.length += len(piece)
+        return (start, self.length)
+
+    def value(self):
+        return "".join(self.parts)
+
+
+def entity_id(seed, index):
+    return derived_public_id("ent", f"synthetic:{seed}:{index}")
+
+
+def article_count(n):
+    return -(-n // ARTICLE_SIZE)
+
+
+def articles(seed, n, start=0, stop=None):
+    """Articles number ``start`` to ``stop`` (exclusive; default: all) of the dataset of
+    ``n`` entities with ``seed``."""
+    stop = article_count(n) if stop is None else min(stop, article_count(n))
+    for number in range(start, stop):
+        first = number * ARTICLE_SIZE
+        yield article(seed, number, first, min(ARTICLE_SIZE, n - first))
+
+
+def article(seed, number, first, count):
+    rng = random.Random(f"{seed}:{number}")
+    text = _Text()
+    culture = rng.choice(["fa", "fa", "ru", "en"])
+    orgs = max(1, round(count * 0.35)) if count >= 3 else 0
+    year = rng.randint(2014, 2025)
+    text.add(f"Report {number + 1}. ")
+    entities = []
+    for i in range(count):
+        public_id = entity_id(seed, first + i)
+        if i < orgs:
+            entities.append(_organisation(rng, text, public_id, culture, entities))
+        else:
+            entities.append(_person(rng, text, public_id, culture if rng.random() < 0.7 else rng.choice(list(GIVEN)),
+                                    entities, orgs))
+        text.add("\n")
+    action = _action(rng, text, seed, number, year, entities) if count else None
+    return Article(
+        public_id=derived_public_id("src", f"synthetic:{seed}:article:{number}"),
+        title=f"Synthetic report {number + 1} (seed {seed})",
+        language="en",
+        published=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        text=text.value(),
+        entities=entities,
+        action=action,
+    )
+
+
+def _organisation(rng, text, public_id, culture, entities):
+    base = f"{family(rng, culture)} {rng.choice(ORG_WORDS)}"
+    primary = f"{base} {rng.choice(LEGAL)}"
+    span = text.add(primary)
+    e = EntityDraft(public_id, "organisation", span, [NameDraft(primary, "primary", "en", span)])
+    if culture != "en" and rng.random() < 0.5:
+        text.add(" (")
+        value, lang = native_spelling(base, culture)
+        e.names.append(NameDraft(value, "transliteration", lang, text.add(value)))
+        text.add(")")
+    org_kind, phrase = rng.choice(ORG_KINDS)
+    country = rng.choice(ORG_COUNTRIES[culture])
+    text.add(f" is a {phrase} based in {COUNTRY_NAMES[country]}")
+    if rng.random() < 0.6:
+        text.add(", registered under ")
+        value = f"{rng.randint(10**9, 10**10 - 1)}"
+        e.identifiers.append(IdentifierDraft("registration", value, country, text.add(f"number {value}")))
+    parent = None
+    earlier = [j for j, other in enumerate(entities) if other.kind == "organisation"]
+    if earlier and rng.random() < 0.2:
+        parent = rng.choice(earlier)
+        text.add(", a subsidiary of ")
+        text.add(entities[parent].names[0].value)
+    text.add(".")
+    if earlier and rng.random() < 0.15:
+        other = rng.choice(earlier)
+        if other != parent:
+            text.add(" ")
+            sentence = f"{primary} supplies {entities[other].names[0].value}."
+            e.relationships.append(RelationshipDraft("supplier_to", other, "", text.add(sentence)))
+    e.details = {"org_kind": org_kind, "countries": [country], "parent": parent}
+    return e
+
+
+def _person(rng, text, public_id, culture, entities, orgs):
+    given = GIVEN[culture]
+    parts = [rng.choice(given)] + ([rng.choice(given)] if rng.random() < 0.4 else []) + [family(rng, culture)]
+    primary = " ".join(parts)
+    title = rng.choice(["Brig. Gen. ", "Dr. ", ""]) if rng.random() < 0.2 else ""
+    if title:
+        text.add(title)
+    span = text.add(primary)
+    e = EntityDraft(public_id, "person", span, [NameDraft(primary, "primary", "en", span)])
+    if culture != "en" and rng.random() < 0.7:
+        text.add(" (")
+        value, lang = native_spelling(primary, culture)
+        e.names.append(NameDraft(value, "transliteration", lang, text.add(value)))
+        text.add(")")
+    if rng.random() < 0.3:
+        alias = " ".join(parts[:-1] + [family(rng, culture)])
+        if alias != primary:
+            text.add(", also known as ")
+            e.names.append(NameDraft(alias, "alias", "en", text.add(alias)))
+    birth = ""
+    if rng.random() < 0.6:
+        birth = f"{rng.randint(1940, 2000)}"
+        if rng.random() < 0.5:
+            birth += f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        text.add(f", born {birth}")
+    nationality = rng.choice(NATIONALITY[culture])
+    text.add(f", a national of {COUNTRY_NAMES[nationality]}.")
+    if rng.random() < 0.3:
+        value = f"{rng.choice('KPX')}{rng.randint(10**7, 10**8 - 1)}"
+        text.add(" Holds ")
+        e.identifiers.append(IdentifierDraft("passport", value, nationality, text.add(f"passport {value}")))
+        text.add(".")
+    if orgs and rng.random() < 0.5:
+        employer = rng.randrange(orgs)
+        kind, role = rng.choice(ROLES)
+        described = role or kind.replace("_", " ")
+        text.add(" ")
+        sentence = f"{primary} is {described} of {entities[employer].names[0].value}."
+        e.relationships.append(RelationshipDraft(kind, employer, role, text.add(sentence)))
+    e.details = {
+        "title": title.strip(),
+        "gender": ("female" if parts[0] in FEMALE else "male") if rng.random() < 0.8 else "",
+        "birth_date": birth,
+        "nationalities": [nationality],
+    }
+    return e
+
+
+def _action(rng, text, seed, number, year, entities):
+    authority = rng.choice(AUTHORITIES)[0]
+    programmes = PROGRAMMES[authority]
+    programme = rng.choice(programmes) if programmes and rng.random() < 0.8 else None
+    kind, status, verb, person_measures, org_measures = rng.choice(ACTIONS)
+    targets = sorted(rng.sample(range(len(entities)), min(len(entities), rng.randint(3, 8))))
+    announced = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    text.add("\n")
+    sentence_start = text.length
+    text.add(f"On {announced}, the {authority} {verb} ")
+    drafts = []
+    for k, index in enumerate(targets):
+        if k:
+            text.add(" and " if k == len(targets) - 1 else ", ")
+        target = entities[index]
+        measures = person_measures if target.kind == "person" else org_measures
+        drafts.append(TargetDraft(index, list(measures), text.add(target.names[0].value)))
+    if programme:
+        text.add(f" under its {programme[0]} programme")
+    text.add(".")
+    summary = f"{authority}: {verb} {len(targets)} persons and organisations named in report {number + 1}."
+    return ActionDraft(
+        public_id=derived_public_id("act", f"synthetic:{seed}:action:{number}"),
+        authority=authority,
+        programme=programme[0] if programme else None,
+        kind=kind,
+        status=status,
+        announced_date=announced,
+        in_force_date=announced if status == "in_force" else "",
+        summary=summary,
+        span=(sentence_start, text.length),
+        targets=drafts,
+    )
