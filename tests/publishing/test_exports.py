@@ -321,7 +321,7 @@ def test_ftm_maps_entities_sanctions_relationships_and_sources(published, users)
     assert entities[gid].schema.name == "PublicBody" and entities[gid].get("country") == ["ir"]
 
     (sanction,) = of_schema(entities, "Sanction")
-    assert sanction.id == exports.ftm_id(claim_id(published.target))
+    assert sanction.id == exports.ftm_id(claim_id(published.target.pk))
     assert sanction.get("entity") == [pid]
     assert sanction.get("authority") == ["Council of the European Union"]
     assert (sanction.get("listingDate"), sanction.get("startDate")) == (["2022-10-20"], ["2022-10-21"])
