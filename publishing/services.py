@@ -148,7 +148,7 @@ def record_edit(user, record):
 @transaction.atomic
 def bulk_change_set(user, keys, title=""):
     """``record_edit`` for records written in bulk (imports, the synthetic dataset): a
-    new change set of ``user`` holding every key, in three statements. No revision is
+    new change set of ``user`` holding every key, in a few statements. No revision is
     bumped and no draft kept per save: those serve concurrent editing in the admin,
     which a bulk write does not race with. A record already waiting in another change
     set is refused by the database (one pending change set per record)."""
