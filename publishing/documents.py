@@ -357,17 +357,19 @@ SANCTIONING_KINDS = frozenset({"designation", "export_control"})
 SANCTIONING_STATUSES = frozenset({"announced", "in_force"})
 
 
-def _cited_sources(node, found):
+def cited(node, claim=None):
+    """(claim id, citation) for every citation in a document, in document order; the
+    record's own citations come with the record's id."""
     if isinstance(node, dict):
+        claim = node.get("id", claim)
         for citation in node.get("citations") or ():
-            found.add(citation["source"])
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                _cited_sources(value, found)
+            yield claim, citation
+        for key, value in node.items():
+            if key != "citations" and isinstance(value, (dict, list)):
+                yield from cited(value, claim)
     elif isinstance(node, list):
         for item in node:
-            _cited_sources(item, found)
-    return found
+            yield from cited(item, claim)
 
 
 def tags(document):
@@ -380,7 +382,7 @@ def tags(document):
     if document.get("retracted"):
         return []
     out = {f"kind:{document['kind']}"}
-    out.update(f"source:{s}" for s in _cited_sources(document, set()))
+    out.update(f"source:{citation['source']}" for _, citation in cited(document))
     if document["type"] == ENTITY:
         for name in [document["caption"], *(n["value"] for n in document["names"])]:
             out.update(f"name:{fold(t)}" for t in tokenise(name))

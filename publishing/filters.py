@@ -20,33 +20,30 @@ from .models import PublishedRecord
 TRUE_FALSE = [("true", "true"), ("false", "false")]
 
 
-def _required_tags(queryset, tags):
-    return queryset.filter(tags__contains=tags) if tags else queryset
-
-
 class TagFilterSet(df.FilterSet):
     """Collects the tags asked for by the filters and applies them in one condition."""
 
     def filter_queryset(self, queryset):
         self.wanted = []
         queryset = super().filter_queryset(queryset)
-        return _required_tags(queryset, sorted(set(self.wanted)))
+        return queryset.filter(tags__contains=sorted(set(self.wanted))) if self.wanted else queryset
 
+    def _any_named(self, queryset, facet, names, error):
+        """Records tagged with any of ``names`` (several authorities may share an
+        abbreviation); none known: a 400 on the filter."""
+        if not names:
+            raise ValidationError({facet: [error]})
+        return queryset.filter(Q(*[Q(tags__contains=[f"{facet}:{n}"]) for n in sorted(names)], _connector=Q.OR))
 
     def filter_authority(self, queryset, name, value):
-        found = Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list("name")
-        names = [n for (n,) in found]
-        if not names:
-            raise ValidationError({"authority": [f"No authority is named or abbreviated {value!r}."]})
-        # Several authorities may share an abbreviation: any of them.
-        return queryset.filter(Q(*[Q(tags__contains=[f"authority:{n}"]) for n in names], _connector=Q.OR))
+        names = set(Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list(
+            "name", flat=True))
+        return self._any_named(queryset, "authority", names, f"No authority is named or abbreviated {value!r}.")
 
     def filter_programme(self, queryset, name, value):
-        found = Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list("name")
-        names = sorted({n for (n,) in found})
-        if not names:
-            raise ValidationError({"programme": [f"No programme has the name or code {value!r}."]})
-        return queryset.filter(Q(*[Q(tags__contains=[f"programme:{n}"]) for n in names], _connector=Q.OR))
+        names = set(Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list(
+            "name", flat=True))
+        return self._any_named(queryset, "programme", names, f"No programme has the name or code {value!r}.")
 
     def filter_tag(self, queryset, name, value):
         self.wanted.append(f"{name}:{value}")

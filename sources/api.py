@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from partners.views import StrictQueryParams
+from publishing.documents import cited
 from publishing.models import PublishedRecord, PublishedVersion, RecordType
 
 from .models import Source
@@ -72,23 +73,17 @@ class SourceDetailSerializer(SourceSerializer):
 
 def citations_into(source_id, heads):
     """Every citation of ``source_id`` in the given published documents, in text order."""
-    found = []
-
-    def walk(node, record, claim):
-        if isinstance(node, dict):
-            claim = node.get("id", claim)
-            for c in node.get("citations") or ():
-                if c["source"] == source_id:
-                    found.append({**record, "claim": claim, **{k: c[k] for k in ("start", "end", "quote", "translation")}})
-            for key, value in node.items():
-                if key != "citations" and isinstance(value, (dict, list)):
-                    walk(value, record, claim)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child, record, claim)
-
-    for head in heads:
-        walk(head.document, {"record_type": head.record_type, "record_id": head.record_id}, head.record_id)
+    found = [
+        {
+            "record_type": head.record_type,
+            "record_id": head.record_id,
+            "claim": claim,
+            **{k: c[k] for k in ("start", "end", "quote", "translation")},
+        }
+        for head in heads
+        for claim, c in cited(head.document)
+        if c["source"] == source_id
+    ]
     found.sort(key=lambda c: (c["start"], c["end"], c["record_type"], c["record_id"], c["claim"]))
     return found
 

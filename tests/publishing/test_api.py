@@ -145,7 +145,7 @@ def test_a_list_page_costs_the_same_queries_for_1_and_for_many(published, users,
 
 
 class TestDetail:
-    def url(self, entity, **params):
+    def url(self, entity):
         return f"{ENTITIES}{entity.public_id}/"
 
     def test_etag_gives_304_until_a_new_version(self, published, users, partner):
