@@ -127,8 +127,6 @@ class MatchView(StrictQueryParams, APIView):
         data = payload.validated_data
         queries = []
         for i, q in enumerate(data["queries"]):
-            if not q["name"].strip():
-                raise ValidationError({"queries": {i: {"name": ["A name can't be only spaces."]}}})
             try:
                 queries.append(_query(q))
             except services.InvalidQuery as exc:
