@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
+from core.copyin import copy_rows, reserve_ids
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import documents
 from publishing import services as publishing
@@ -80,25 +81,7 @@ class _Table:
         self.rows.append(values + self.tail)
 
     def copy(self, cursor):
-        if not self.rows:
-            return 0
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with cursor.copy(f"COPY {self.model._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in self.rows:
-                copy.write_row(row)
-        return len(self.rows)
-
-
-def _reserve_ids(cursor, model, count):
-    """``count`` fresh ids from the table's own sequence, in one query."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
-    )
-    return [row[0] for row in cursor.fetchall()]
+        return copy_rows(cursor, self.model._meta.db_table, self.columns, self.rows) if self.rows else 0
 
 
 def write(articles, user, authorities, programmes):
@@ -135,9 +118,9 @@ def write(articles, user, authorities, programmes):
         n_spans += len(spans)
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
-        source_ids = iter(_reserve_ids(cursor, Source, len(articles)))
-        citation_ids = iter(_reserve_ids(cursor, Citation, n_spans))
-        claim_ids = iter(_reserve_ids(cursor, Claim, n_claims))
+        source_ids = iter(reserve_ids(cursor, Source, len(articles)))
+        citation_ids = iter(reserve_ids(cursor, Citation, n_spans))
+        claim_ids = iter(reserve_ids(cursor, Claim, n_claims))
 
         keys = []
         for a in articles:

@@ -6,6 +6,8 @@ guard), runs in one transaction, and the database re-checks what matters most
 (four eyes, append-only, who may insert published rows: migration 0002).
 """
 
+import hashlib
+import json
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core import history
+from core.copyin import copy_rows, reserve_ids
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Claim
@@ -433,52 +436,79 @@ def _publish(keys, change_set, approver):
     signals.versions_published.send(sender=PublishedVersion, versions=versions)
 
 
+_VERSION_COLUMNS = ("seq", "record_type", "record_id", "version", "operation", "document", "content_hash",
+                   "change_set_id", "approved_by_id", "published_at")
+_HEAD_COLUMNS = ("latest_id", "record_type", "record_id", "version", "operation", "document", "content_hash",
+                 "published_at")
+
+
+def _text_array(json_column):
+    return f"ARRAY(SELECT jsonb_array_elements_text({json_column}))"
+
+
 def _append(drafts, old_heads, change_set, approver, now):
-    versions = []
+    """Append a version for each draft that differs from its head, and move the heads.
+
+    In bulk: the versions are COPYed with sequence numbers drawn in one query (under
+    PUBLISH_LOCK, so in commit order), each document serialised once, as its canonical
+    JSON, which also gives its hash. The heads are upserted from the new versions in
+    one statement, joined to their tags and targets (computed here) COPYed into a
+    temporary table. Returns the versions, in ``seq`` order."""
+    versions, texts = [], []
     for key, r in sorted(drafts.items()):
         head = old_heads.get(key)
-        digest = documents.content_hash(r.document)
+        text = documents.canonical_json(r.document)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if head is not None and head.content_hash == digest:
             continue
         if head is None and r.retracted:
             continue  # never published: nothing to take back
-        versions.append(
-            PublishedVersion(
-                record_type=key[0],
-                record_id=key[1],
-                version=head.version + 1 if head else 1,
-                operation=PublishedVersion.Operation.RETRACT if r.retracted else PublishedVersion.Operation.UPSERT,
-                document=r.document,
-                content_hash=digest,
-                change_set=change_set,
-                approved_by=approver,
-                published_at=now,
-            )
+        version = PublishedVersion(
+            record_type=key[0],
+            record_id=key[1],
+            version=head.version + 1 if head else 1,
+            operation=PublishedVersion.Operation.RETRACT if r.retracted else PublishedVersion.Operation.UPSERT,
+            document=r.document,
+            content_hash=digest,
+            change_set=change_set,
+            approved_by=approver,
+            published_at=now,
         )
-    PublishedVersion.objects.bulk_create(versions, batch_size=2000)
-    PublishedRecord.objects.bulk_create(
-        [
-            PublishedRecord(
-                record_type=v.record_type,
-                record_id=v.record_id,
-                latest=v,
-                version=v.version,
-                operation=v.operation,
-                document=v.document,
-                content_hash=v.content_hash,
-                published_at=v.published_at,
-                target_ids=sorted({t["entity"] for t in v.document.get("targets", [])}),
-                tags=documents.tags(v.document),
-            )
+        version._state.adding, version._state.db = False, connection.alias
+        versions.append(version)
+        texts.append(text)
+    if not versions:
+        return versions
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # psycopg's, for COPY
+        for version, seq in zip(versions, reserve_ids(cursor, PublishedVersion, len(versions))):
+            version.seq = seq
+        copy_rows(cursor, PublishedVersion._meta.db_table, _VERSION_COLUMNS, (
+            (v.seq, v.record_type, v.record_id, v.version, v.operation, text, v.content_hash, change_set.pk,
+             approver.pk, now)
+            for v, text in zip(versions, texts)
+        ))
+        # The actions' and then the entities' heads, in one transaction: a fresh table each.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.publishing_new_heads")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE publishing_new_heads (seq bigint PRIMARY KEY, target_ids jsonb, tags jsonb) "
+            "ON COMMIT DROP"
+        )
+        # The arrays travel as JSON (json.dumps is C; psycopg's array quoting is Python).
+        copy_rows(cursor, "publishing_new_heads", ("seq", "target_ids", "tags"), (
+            (v.seq, json.dumps(sorted({t["entity"] for t in v.document.get("targets", [])})),
+             json.dumps(documents.tags(v.document), ensure_ascii=False))
             for v in versions
-        ],
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["record_type", "record_id"],
-        update_fields=[
-            "latest", "version", "operation", "document", "content_hash", "published_at", "target_ids", "tags"
-        ],
-    )
+        ))
+        columns = ", ".join(_HEAD_COLUMNS)
+        selected = ", ".join(f"v.{'seq' if c == 'latest_id' else c}" for c in _HEAD_COLUMNS)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_HEAD_COLUMNS[3:], "latest_id", "target_ids", "tags"))
+        cursor.execute(
+            f"INSERT INTO {PublishedRecord._meta.db_table} ({columns}, target_ids, tags) "
+            f"SELECT {selected}, {_text_array('h.target_ids')}, {_text_array('h.tags')} FROM publishing_new_heads h "
+            f"JOIN {PublishedVersion._meta.db_table} v ON v.seq = h.seq "
+            f"ON CONFLICT (record_type, record_id) DO UPDATE SET {updates}"
+        )
     return versions
 
 
