@@ -272,6 +272,7 @@ def test_values_with_commas_quotes_newlines_and_markup_round_trip(published, use
     publish(users, person, published.action)
 
     (row,) = csv_rows()
+    assert row["names"] == exports.join_values(["Hossein Salami", NASTY])  # as the database joined them
     assert exports.split_values(row["names"]) == ["Hossein Salami", NASTY]
     assert row["identifiers"] == "passport:IR:A1\nB2,\u2028C3"
     assert row["programmes"] == 'Iran, "drones"\r\nregime'
