@@ -12,19 +12,20 @@ def reserve_ids(cursor, model, count):
     """``count`` fresh ids from the table's own sequence, in one query, ascending."""
     if not count:
         return []
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s) ORDER BY id",
-        [model._meta.db_table, model._meta.pk.column, count],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    with connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s) ORDER BY id",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def copy_rows(cursor, table, columns, rows):
     """COPY ``rows`` (tuples in ``columns`` order) into ``table``; returns the count.
     ``cursor`` is a psycopg cursor (``django_cursor.cursor``)."""
     count = 0
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+    sql = f"COPY {connection.ops.quote_name(table)} ({', '.join(map(connection.ops.quote_name, columns))}) FROM STDIN"
+    with connection.wrap_database_errors, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
             count += 1

@@ -372,6 +372,15 @@ def cited(node, claim=None):
             yield from cited(item, claim)
 
 
+TAG_MAX = 300  # PublishedRecord.tags' element length
+
+
+def tag(facet, value):
+    """One tag. Cut to TAG_MAX characters (a programme's name or a name's word may be
+    longer): the filters cut what they look for the same way, so it still matches."""
+    return f"{facet}:{value}"[:TAG_MAX]
+
+
 def tags(document):
     """The published document's facets as "facet:value" strings, one GIN-indexed array
     the API filters on (``tags @> [...]``): kind, name words, countries, authorities,
@@ -381,13 +390,13 @@ def tags(document):
 
     if document.get("retracted"):
         return []
-    out = {f"kind:{document['kind']}"}
-    out.update(f"source:{citation['source']}" for _, citation in cited(document))
+    out = {tag("kind", document["kind"])}
+    out.update(tag("source", citation["source"]) for _, citation in cited(document))
     if document["type"] == ENTITY:
         for name in [document["caption"], *(n["value"] for n in document["names"])]:
-            out.update(f"name:{fold(t)}" for t in tokenise(name))
+            out.update(tag("name", fold(t)) for t in tokenise(name))
         details = document.get("person") or document.get("organisation") or {}
-        out.update(f"country:{c}" for c in details.get("nationalities", details.get("countries", [])))
+        out.update(tag("country", c) for c in details.get("nationalities", details.get("countries", [])))
         entries = document["sanctions"]
     else:
         entries = [
@@ -400,11 +409,11 @@ def tags(document):
             }
         ]
     for entry in entries:
-        out.add(f"authority:{entry['authority']}")
+        out.add(tag("authority", entry["authority"]))
         if entry["programme"]:
-            out.add(f"programme:{entry['programme']}")
-        out.add(f"status:{entry['status']}")
-        out.update(f"measure:{m}" for m in entry["measures"])
+            out.add(tag("programme", entry["programme"]))
+        out.add(tag("status", entry["status"]))
+        out.update(tag("measure", m) for m in entry["measures"])
         if document["type"] == ENTITY and entry["kind"] in SANCTIONING_KINDS and entry["status"] in SANCTIONING_STATUSES:
             out.add("sanctioned")
     return sorted(out)

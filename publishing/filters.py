@@ -15,6 +15,7 @@ from entities.models import Entity
 from partners.views import parse_instant
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 
+from .documents import tag
 from .models import PublishedRecord
 
 TRUE_FALSE = [("true", "true"), ("false", "false")]
@@ -33,7 +34,7 @@ class TagFilterSet(df.FilterSet):
         abbreviation); none known: a 400 on the filter."""
         if not names:
             raise ValidationError({facet: [error]})
-        return queryset.filter(Q(*[Q(tags__contains=[f"{facet}:{n}"]) for n in sorted(names)], _connector=Q.OR))
+        return queryset.filter(Q(*[Q(tags__contains=[tag(facet, n)]) for n in sorted(names)], _connector=Q.OR))
 
     def filter_authority(self, queryset, name, value):
         names = set(Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list(
@@ -46,7 +47,7 @@ class TagFilterSet(df.FilterSet):
         return self._any_named(queryset, "programme", names, f"No programme has the name or code {value!r}.")
 
     def filter_tag(self, queryset, name, value):
-        self.wanted.append(f"{name}:{value}")
+        self.wanted.append(tag(name, value))
         return queryset
 
 
@@ -93,7 +94,7 @@ class EntityFilter(TagFilterSet):
         words = tokenise(value)
         if not words:
             raise ValidationError({"q": ["Give at least one letter or digit of a name."]})
-        self.wanted.extend(f"name:{fold(w)}" for w in words)
+        self.wanted.extend(tag("name", fold(w)) for w in words)
         return queryset
 
     def filter_updated_after(self, queryset, name, value):

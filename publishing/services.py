@@ -391,15 +391,15 @@ def approve(change_set, user, shown_revisions, comment=""):
 
 def publish(keys, change_set, approver):
     """Render and append published versions (call only from ``approve``)."""
-    with connection.cursor() as cursor:
-        # The database refuses published rows written without this (migration 0002).
-        # It is transaction-local; unset it at once so that nothing else later in a
-        # caller's transaction can write published rows.
+    # The database refuses published rows written without this setting (migration 0002).
+    # It is transaction-local; it is unset at once so that nothing later in a caller's
+    # transaction can write published rows, and on an error the savepoint's rollback
+    # undoes it (a statement to unset it would fail in the aborted transaction and hide
+    # the error).
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
-        try:
-            _publish(list(keys), change_set, approver)
-        finally:
-            cursor.execute("SELECT set_config('publishing.writer', '', true)")
+        _publish(list(keys), change_set, approver)
+        cursor.execute("SELECT set_config('publishing.writer', '', true)")
 
 
 def _publish(keys, change_set, approver):
@@ -443,7 +443,8 @@ _HEAD_COLUMNS = ("latest_id", "record_type", "record_id", "version", "operation"
 
 
 def _text_array(json_column):
-    return f"ARRAY(SELECT jsonb_array_elements_text({json_column}))"
+    return (f"ARRAY(SELECT e.value FROM jsonb_array_elements_text({json_column}) WITH ORDINALITY AS e(value, o) "
+            "ORDER BY e.o)")
 
 
 def _append(drafts, old_heads, change_set, approver, now):
@@ -479,7 +480,7 @@ def _append(drafts, old_heads, change_set, approver, now):
         texts.append(text)
     if not versions:
         return versions
-    with connection.cursor() as django_cursor:
+    with connection.cursor() as django_cursor, connection.wrap_database_errors:
         cursor = django_cursor.cursor  # psycopg's, for COPY
         for version, seq in zip(versions, reserve_ids(cursor, PublishedVersion, len(versions))):
             version.seq = seq

@@ -12,7 +12,7 @@ from django.utils import timezone
 from entities.models import Entity, Organisation
 from publishing import services
 from publishing.models import PublishedRecord
-from sanctions.models import SanctionAction
+from sanctions.models import Programme, SanctionAction
 from tests.conftest import cited_entity, publish_edits
 
 ENTITIES, SANCTIONS, CHANGES = "/api/v1/entities/", "/api/v1/sanctions/", "/api/v1/changes/"
@@ -65,6 +65,13 @@ class TestEntityFilters:
     @pytest.mark.parametrize("q", ["salami", "SALAMI hossein", "Salamí", "Салами", "Hosein Salami"])
     def test_q_finds_any_name_whatever_case_accents_script_or_order(self, published, partner, q):
         assert ids(partner.get(ENTITIES, {"q": q})) == [published.person.public_id]
+
+    def test_a_value_longer_than_a_tag_still_publishes_and_filters(self, published, users, partner):
+        # A programme's name may have 300 characters: with "programme:" longer than a tag.
+        programme = Programme.objects.create(authority=published.action.authority, name="Programme " + "x" * 290)
+        SanctionAction.objects.filter(pk=published.action.pk).update(programme=programme)
+        publish_edits(users, published.action)
+        assert ids(partner.get(ENTITIES, {"programme": programme.name})) == [published.person.public_id]
 
     def test_q_needs_every_word(self, published, partner):
         assert ids(partner.get(ENTITIES, {"q": "hossein bagheri"})) == []

@@ -104,6 +104,10 @@ def test_self_approval_is_refused_by_the_database(world, users):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
         forge_version(world.change_set, users.reviewer, world.person.public_id)
+    # Nor through approval's own (COPY) append, called past the services' checks.
+    with pytest.raises(IntegrityError, match="four eyes"), transaction.atomic():
+        services.publish([("entity", world.person.public_id)], world.change_set, users.reviewer)
+    assert not PublishedVersion.objects.exists()
     # Nor can an editor be struck off the list first.
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         ChangeSetEditor.objects.filter(change_set=world.change_set).delete()
