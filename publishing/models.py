@@ -198,6 +198,8 @@ class PublishedRecord(models.Model):
     target_ids = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     # The partner API's filters: "facet:value" strings (documents.tags), one GIN index.
     tags = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    # Entities: this version's line of entities.csv (exports.csv_row); "" otherwise.
+    csv_row = models.TextField(default="", blank=True)
 
     class Meta:
         ordering = ["record_type", "record_id"]

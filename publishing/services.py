@@ -22,7 +22,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Person, Rela
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Claim
 
-from . import documents, signals
+from . import documents, exports, signals
 from .models import (
     ChangeSet,
     ChangeSetEditor,
@@ -442,6 +442,16 @@ _HEAD_COLUMNS = ("latest_id", "record_type", "record_id", "version", "operation"
                  "published_at")
 
 
+def _first_published(versions, now):
+    """record id → when its first version was published (now, for a first version)."""
+    later = [v.record_id for v in versions if v.record_type == documents.ENTITY and v.version > 1]
+    first = dict(
+        PublishedVersion.objects.filter(record_type=documents.ENTITY, version=1, record_id__any=later)
+        .values_list("record_id", "published_at")
+    ) if later else {}
+    return defaultdict(lambda: now, first)
+
+
 def _text_array(json_column):
     return (f"ARRAY(SELECT e.value FROM jsonb_array_elements_text({json_column}) WITH ORDINALITY AS e(value, o) "
             "ORDER BY e.o)")
@@ -492,21 +502,27 @@ def _append(drafts, old_heads, change_set, approver, now):
         # The actions' and then the entities' heads, in one transaction: a fresh table each.
         cursor.execute("DROP TABLE IF EXISTS pg_temp.publishing_new_heads")
         cursor.execute(
-            "CREATE TEMPORARY TABLE publishing_new_heads (seq bigint PRIMARY KEY, target_ids jsonb, tags jsonb) "
-            "ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE publishing_new_heads (seq bigint PRIMARY KEY, target_ids jsonb, tags jsonb, "
+            "csv_row text) ON COMMIT DROP"
         )
+        first_published = _first_published(versions, now)
         # The arrays travel as JSON (json.dumps is C; psycopg's array quoting is Python).
-        copy_rows(cursor, "publishing_new_heads", ("seq", "target_ids", "tags"), (
+        copy_rows(cursor, "publishing_new_heads", ("seq", "target_ids", "tags", "csv_row"), (
             (v.seq, json.dumps(sorted({t["entity"] for t in v.document.get("targets", [])})),
-             json.dumps(documents.tags(v.document), ensure_ascii=False))
+             json.dumps(documents.tags(v.document), ensure_ascii=False),
+             exports.csv_row(v.document, first_published[v.record_id], now, v.version)
+             if v.record_type == documents.ENTITY and v.operation == PublishedVersion.Operation.UPSERT else "")
             for v in versions
         ))
         columns = ", ".join(_HEAD_COLUMNS)
         selected = ", ".join(f"v.{'seq' if c == 'latest_id' else c}" for c in _HEAD_COLUMNS)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_HEAD_COLUMNS[3:], "latest_id", "target_ids", "tags"))
+        updates = ", ".join(
+            f"{c} = EXCLUDED.{c}" for c in (*_HEAD_COLUMNS[3:], "latest_id", "target_ids", "tags", "csv_row")
+        )
         cursor.execute(
-            f"INSERT INTO {PublishedRecord._meta.db_table} ({columns}, target_ids, tags) "
-            f"SELECT {selected}, {_text_array('h.target_ids')}, {_text_array('h.tags')} FROM publishing_new_heads h "
+            f"INSERT INTO {PublishedRecord._meta.db_table} ({columns}, target_ids, tags, csv_row) "
+            f"SELECT {selected}, {_text_array('h.target_ids')}, {_text_array('h.tags')}, h.csv_row "
+            "FROM publishing_new_heads h "
             f"JOIN {PublishedVersion._meta.db_table} v ON v.seq = h.seq "
             f"ON CONFLICT (record_type, record_id) DO UPDATE SET {updates}"
         )

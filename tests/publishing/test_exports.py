@@ -6,8 +6,11 @@ import json
 import os
 import threading
 import tracemalloc
+from datetime import UTC
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.http import StreamingHttpResponse
@@ -15,7 +18,7 @@ from django.http import StreamingHttpResponse
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import exports, services
 from publishing.documents import claim_id
-from publishing.models import PublishedRecord
+from publishing.models import PublishedRecord, PublishedVersion
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from tests.admin_helpers import make_citation, make_source
 
@@ -290,6 +293,34 @@ def test_values_with_commas_quotes_newlines_and_markup_round_trip(published, use
     assert identification.get("country") == ["ir"] and identification.get("type") == ["passport"]
     (sanction,) = of_schema(entities, "Sanction")
     assert sanction.get("program") == ['Iran, "drones"\r\nregime']
+
+
+def test_a_csv_row_keeps_the_first_publication_and_follows_the_latest(published, users):
+    person = published.person
+    first = PublishedVersion.objects.get(record_id=person.public_id, version=1).published_at
+    published.name.value = "Hossein Salamy"
+    published.name.save()
+    publish(users, person)
+    (row,) = csv_rows()
+    head = PublishedRecord.objects.get(record_id=person.public_id)
+    assert (row["version"], row["names"]) == ("2", "Hossein Salamy")
+    assert row["first_published_at"] == first.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert row["last_published_at"] == head.published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert first < head.published_at
+
+
+def test_the_migration_fills_the_csv_rows_of_heads_published_before_them(published, users):
+    publish(users, published.person)  # a second version: the first publication comes from version 1
+    before = read("entities.csv")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
+        cursor.execute("UPDATE publishing_publishedrecord SET csv_row = ''")
+        cursor.execute("SELECT set_config('publishing.writer', '', true)")
+    assert read("entities.csv") != before
+    fill_csv_rows = import_module("publishing.migrations.0005_export_csv_rows").fill_csv_rows
+    with connection.schema_editor(atomic=False) as editor:
+        fill_csv_rows(django_apps, editor)
+    assert read("entities.csv") == before
 
 
 def test_multi_value_cells_escape_their_separator():
