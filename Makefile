@@ -59,10 +59,13 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<time>.dump [TARGET=postgres://user:pw@host:5432/newdb] [FORCE=1]" >&2; exit 2; }
 	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(TARGET),--database-url "$(TARGET)") $(if $(FORCE),--force)
 
-# Re-pin after changing pyproject.toml's dependencies.
-lock: install
-	$(BIN)/python -m pip install --quiet -e '.[test]' && $(BIN)/python -m pip uninstall -y -q sanctions-db
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^sanctions-db' > requirements.lock
+# Re-pin after changing pyproject.toml's dependencies: resolved in a venv of their own, so
+# what else .venv holds (followthemoney and PyICU: requirements-ftm.lock, by hand) stays out.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(VENV)-lock/bin/python -m pip freeze --exclude-editable | grep -v '^sanctions-db' > requirements.lock
+	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock var .pytest_cache

@@ -11,13 +11,12 @@ after it, and whether gunicorn's workers are the same processes as before (the a
 recovered without a restart of its own). Writes bench/results/faults.json; exits 1 if
 anything failed before or after the outage, or a worker was replaced.
 """
-import argparse
 import math
 import sys
 import threading
 import time
 
-from httpstack import Stack, interleave, machine, run_wrk, save
+from httpstack import Stack, interleave, load_arguments, machine, run_wrk, save
 
 
 def windows(per_second, stopped_at, ready_at):
@@ -32,13 +31,8 @@ def windows(per_second, stopped_at, ready_at):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser = load_arguments(__doc__)
     parser.add_argument("--restart-after", type=int, default=20, help="seconds into the load")
-    parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     if not 0 < args.restart_after < args.seconds - 10:
         parser.error("--restart-after must leave at least 10 s of load after it")

@@ -12,6 +12,7 @@
 * wrk drives the load (bench/wrk_mix.lua): round-robin over the requests, per-second
   counts of good and failed answers, latency percentiles.
 """
+import argparse
 import json
 import os
 import re
@@ -205,6 +206,18 @@ class Stack:
             "admin list": [("GET", "/admin/entities/entity/", session, None)],
             "trace detail": [("GET", f"/trace/entity/{i}/", session, None) for i in ids],
         }
+
+
+def load_arguments(doc):
+    """The command line shared by the load and fault benches: duration, wrk's
+    connections and threads, gunicorn's workers and port; each adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    return parser
 
 
 def _lua_string(value):

@@ -12,10 +12,9 @@ errors) to bench/results/load.json. Exits 1 on any error. Where the API isn't th
 yet, the probes and two staff pages (admin list, trace page) stand in, and the result
 says ``"api": false``.
 """
-import argparse
 import sys
 
-from httpstack import Stack, interleave, machine, run_wrk, save
+from httpstack import Stack, interleave, load_arguments, machine, run_wrk, save
 
 
 def summarise(run):
@@ -37,13 +36,8 @@ def describe(requests):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser = load_arguments(__doc__)
     parser.add_argument("--per-endpoint", type=int, default=15, help="seconds of each kind alone (0: skip)")
-    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep-database", action="store_true", help="leave the bench PostgreSQL running")
     args = parser.parse_args()
 

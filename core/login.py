@@ -29,9 +29,9 @@ def _hold(username, ip):
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"login:{username}\n{ip}"])
 
 
-def seconds_locked(username, ip, now=None):
+def seconds_locked(username, ip):
     """How long (username, ip) must wait before its next attempt; 0: it may try now."""
-    now = now or timezone.now()
+    now = timezone.now()
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
     recent = list(
         LoginFailure.objects.filter(username=username, ip=ip, at__gt=now - window)

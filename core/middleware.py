@@ -59,7 +59,8 @@ class RequestLogMiddleware:
             "remote_addr": request.META.get("REMOTE_ADDR"),
         }
         if not response.streaming:
-            fields["bytes"] = len(response.content)
+            # CommonMiddleware set it for most responses: no need to join the body again.
+            fields["bytes"] = int(response.get("Content-Length") or len(response.content))
         user = _loaded_user(request)
         if user is not None and user.is_authenticated:
             fields["user_id"] = user.pk

@@ -34,10 +34,9 @@ from .synthetic import AUTHORITIES, PROGRAMMES
 
 @dataclass
 class Written:
-    """What one ``write`` added: the record keys to publish and row counts per table."""
+    """What one ``write`` added: the record keys to publish."""
 
     keys: list = field(default_factory=list)
-    rows: dict = field(default_factory=dict)
 
     @property
     def entities(self):
@@ -179,7 +178,7 @@ def write(articles, user, authorities, programmes):
         # claims point at their entity.
         for table in (sources, citations, claims, entities, persons, organisations, names, identifiers,
                       relationships, actions, targets, evidence):
-            written.rows[table.model._meta.db_table] = table.copy(cursor)
+            table.copy(cursor)
         # Check the deferred foreign keys of these rows now rather than at commit, so
         # their cost (one lookup per reference) counts as writing, not as publication.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

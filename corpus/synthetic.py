@@ -269,16 +269,21 @@ def article(seed, number, first, count):
     )
 
 
+def _add_native_spelling(text, e, name, culture):
+    """" (<name in its own script>)" after the name, as a transliteration name claim."""
+    text.add(" (")
+    value, lang = native_spelling(name, culture)
+    e.names.append(NameDraft(value, "transliteration", lang, text.add(value)))
+    text.add(")")
+
+
 def _organisation(rng, text, public_id, culture, entities):
     base = f"{family(rng, culture)} {rng.choice(ORG_WORDS)}"
     primary = f"{base} {rng.choice(LEGAL)}"
     span = text.add(primary)
     e = EntityDraft(public_id, "organisation", span, [NameDraft(primary, "primary", "en", span)])
     if culture != "en" and rng.random() < 0.5:
-        text.add(" (")
-        value, lang = native_spelling(base, culture)
-        e.names.append(NameDraft(value, "transliteration", lang, text.add(value)))
-        text.add(")")
+        _add_native_spelling(text, e, base, culture)
     org_kind, phrase = rng.choice(ORG_KINDS)
     country = rng.choice(ORG_COUNTRIES[culture])
     text.add(f" is a {phrase} based in {COUNTRY_NAMES[country]}")
@@ -313,10 +318,7 @@ def _person(rng, text, public_id, culture, entities, orgs):
     span = text.add(primary)
     e = EntityDraft(public_id, "person", span, [NameDraft(primary, "primary", "en", span)])
     if culture != "en" and rng.random() < 0.7:
-        text.add(" (")
-        value, lang = native_spelling(primary, culture)
-        e.names.append(NameDraft(value, "transliteration", lang, text.add(value)))
-        text.add(")")
+        _add_native_spelling(text, e, primary, culture)
     if rng.random() < 0.3:
         alias = " ".join(parts[:-1] + [family(rng, culture)])
         if alias != primary:

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from core.admin import ReadOnlyAdmin
+
 from .models import AccessLogEntry, ApiKey
 
 
@@ -41,18 +43,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "key", "user", "method", "path", "status", "duration_ms"]
     list_filter = ["status", "method", "endpoint", "key"]
     search_fields = ["path", "request_id", "key__prefix", "key__name"]
     list_select_related = ["key", "user"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

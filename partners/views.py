@@ -3,6 +3,7 @@ from datetime import UTC
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_etags
 from rest_framework.exceptions import ValidationError
 
 BASE_PARAMS = frozenset({"format"})
@@ -53,5 +54,7 @@ def parse_instant(value, field):
 
 
 def etag_matches(request, etag):
-    given = request.headers.get("If-None-Match", "")
-    return given.strip() == "*" or etag in [t.strip() for t in given.split(",")]
+    """If-None-Match names ``etag``: the weak comparison RFC 9110 asks for, so a tag a
+    compressing proxy turned weak (W/"...") still gets its 304."""
+    given = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in given or any(t.removeprefix("W/") == etag.removeprefix("W/") for t in given)

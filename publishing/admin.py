@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
+from core.admin import ReadOnlyAdmin
 from core.pagination import related_count
 
 from . import documents, services
@@ -263,7 +264,7 @@ def _record_admin_urls(keys):
 
 
 @admin.register(PublishedVersion)
-class PublishedVersionAdmin(admin.ModelAdmin):
+class PublishedVersionAdmin(ReadOnlyAdmin):
     list_display = (
         "seq",
         "record_type",
@@ -283,15 +284,6 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["publishing/review.css"]}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="change set")
     def change_set_display(self, obj):

@@ -85,7 +85,11 @@ class PublishedViewSet(StrictQueryParams, viewsets.GenericViewSet):
 
     def _version_at(self, record_id, as_of):
         if as_of is None:
-            row = PublishedRecord.objects.filter(record_type=self.record_type, record_id=record_id).first()
+            row = (
+                PublishedRecord.objects.filter(record_type=self.record_type, record_id=record_id)
+                .defer("tags", "target_ids", "csv_row")  # what a detail doesn't show
+                .first()
+            )
             if row is None:
                 raise NotFound(f"No published {self.record_type} has the id {record_id!r}.")
             return row

@@ -32,8 +32,9 @@ def canonical_json(document):
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def content_hash(document):
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+def content_hash(document, text=None):
+    """SHA-256 of the document's canonical JSON (``text``, when the caller has it)."""
+    return hashlib.sha256((text if text is not None else canonical_json(document)).encode("utf-8")).hexdigest()
 
 
 def claim_label(item):
@@ -357,6 +358,18 @@ SANCTIONING_KINDS = frozenset({"designation", "export_control"})
 SANCTIONING_STATUSES = frozenset({"announced", "in_force"})
 
 
+def is_sanctioned(sanctions_section):
+    """An entity document's sanctions section makes it "sanctioned": the API's filter,
+    the CSV column and the FollowTheMoney topic all mean this."""
+    return any(s["kind"] in SANCTIONING_KINDS and s["status"] in SANCTIONING_STATUSES for s in sanctions_section)
+
+
+def countries(document):
+    """An entity's countries: a person's nationalities, an organisation's countries."""
+    details = document.get("person") or document.get("organisation") or {}
+    return details.get("nationalities") or details.get("countries") or []
+
+
 def cited(node, claim=None):
     """(claim id, citation) for every citation in a document, in document order; the
     record's own citations come with the record's id."""
@@ -395,9 +408,10 @@ def tags(document):
     if document["type"] == ENTITY:
         for name in [document["caption"], *(n["value"] for n in document["names"])]:
             out.update(tag("name", fold(t)) for t in tokenise(name))
-        details = document.get("person") or document.get("organisation") or {}
-        out.update(tag("country", c) for c in details.get("nationalities", details.get("countries", [])))
+        out.update(tag("country", c) for c in countries(document))
         entries = document["sanctions"]
+        if is_sanctioned(entries):
+            out.add("sanctioned")
     else:
         entries = [
             {
@@ -414,8 +428,6 @@ def tags(document):
             out.add(tag("programme", entry["programme"]))
         out.add(tag("status", entry["status"]))
         out.update(tag("measure", m) for m in entry["measures"])
-        if document["type"] == ENTITY and entry["kind"] in SANCTIONING_KINDS and entry["status"] in SANCTIONING_STATUSES:
-            out.add("sanctioned")
     return sorted(out)
 
 

@@ -40,7 +40,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Source
 
-from .documents import SANCTIONING_KINDS, SANCTIONING_STATUSES
+from .documents import countries, is_sanctioned
 from .models import PublishedRecord, PublishedVersion, RecordType
 
 ROWS_PER_FETCH = 1000
@@ -182,13 +182,6 @@ def _entity_rows(rows_per_fetch):
         ]
 
 
-def is_sanctioned(sanctions_section):
-    """What the API's ``sanctioned`` filter means too (CSV column, FTM topic)."""
-    return any(
-        s["kind"] in SANCTIONING_KINDS and s["status"] in SANCTIONING_STATUSES for s in sanctions_section
-    )
-
-
 # --------------------------------------------------------------------------- CSV
 
 CSV_COLUMNS = [
@@ -244,7 +237,6 @@ def csv_row(document, first_published_at, last_published_at, version):
     parsing and formatting a million documents per download."""
     doc = document
     sanctions = doc["sanctions"]
-    details = doc.get("person") or doc.get("organisation") or {}
     buffer = io.StringIO()
     csv.writer(buffer).writerow([  # RFC 4180: quotes where needed, CRLF line ends
         doc["id"],
@@ -252,7 +244,7 @@ def csv_row(document, first_published_at, last_published_at, version):
         (doc.get("organisation") or {}).get("org_kind", ""),
         doc["caption"],
         join_values(n["value"] for n in doc["names"]),
-        join_values(details.get("nationalities") or details.get("countries") or []),
+        join_values(countries(doc)),
         (doc.get("person") or {}).get("birth_date", ""),
         join_values(f"{i['scheme']}:{i['country']}:{i['value']}" for i in doc["identifiers"]),
         "true" if is_sanctioned(sanctions) else "false",

@@ -1,16 +1,16 @@
 """Filters of the partner API over published heads: each one adds "facet:value"
 strings that the record's ``tags`` must contain (documents.tags), so any combination
 is one GIN-indexed containment test."""
-import re
 
 import django_filters as df
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Left, Length
 from rest_framework.exceptions import ValidationError
 
 from core.codes import COUNTRIES
-from core.partial_dates import PATTERN as PARTIAL_DATE
+from core.partial_dates import validate_partial_date
 from entities.models import Entity
 from partners.views import parse_instant
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
@@ -129,8 +129,10 @@ class SanctionFilter(TagFilterSet):
         return queryset.filter(target_ids__contains=[value])
 
     def filter_announced(self, queryset, name, value):
-        if not re.match(PARTIAL_DATE, value):
-            raise ValidationError({name: ["Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."]})
+        try:
+            validate_partial_date(value)  # the same rule as the dates curators enter
+        except DjangoValidationError as error:
+            raise ValidationError({name: error.messages}) from None
         # Partial dates on either side: an action counts if its date could fall in the
         # range ("2024-03" is on or after "2024-03-15"), so compare on the shorter length.
         queryset = queryset.alias(announced=KeyTextTransform("announced_date", "document")).exclude(announced="")

@@ -6,7 +6,6 @@ guard), runs in one transaction, and the database re-checks what matters most
 (four eyes, append-only, who may insert published rows: migration 0002).
 """
 
-import hashlib
 import json
 from collections import defaultdict
 
@@ -193,7 +192,7 @@ def heads(keys):
     """(type, id) → PublishedRecord, for those of ``keys`` ever published."""
     found = {}
     for record_type, ids in _ids_by_type(keys):
-        for head in PublishedRecord.objects.filter(record_type=record_type, record_id__any=ids):
+        for head in PublishedRecord.objects.filter(record_type=record_type, record_id__any=ids).defer("tags", "csv_row"):
             found[(head.record_type, head.record_id)] = head
     return found
 
@@ -469,7 +468,7 @@ def _append(drafts, old_heads, change_set, approver, now):
     for key, r in sorted(drafts.items()):
         head = old_heads.get(key)
         text = documents.canonical_json(r.document)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = documents.content_hash(r.document, text)
         if head is not None and head.content_hash == digest:
             continue
         if head is None and r.retracted:

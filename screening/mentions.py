@@ -78,6 +78,7 @@ class Mention:
     name_type: str
     score: float
     how: str
+    family_only: bool = False  # only the family name of a person's full name matched
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -207,7 +208,7 @@ def find_mentions(text: str, source: Sequence[EntityRecord] | None = None, *, mi
             if name.type == "weak_alias":
                 score, how = min(score, WEAK_ALIAS_CAP), "weak alias; " + how
             found.append(Mention(window[0].start, window[-1].end, span_text, record.entity_id, record.kind,
-                                 name.value, name.type, score, how))
+                                 name.value, name.type, score, how, family_only=key.startswith("l:")))
     return _resolve(found, nested)
 
 
@@ -234,7 +235,7 @@ def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
             inside = k.start <= m.start and m.end <= k.end
             # A family name inside a longer name is that name's ("Berg" in "Anna Berg"
             # names no other Berg).
-            if not inside or not nested or k.entity_id == m.entity_id or m.how.startswith("family name only"):
+            if not inside or not nested or k.entity_id == m.entity_id or m.family_only:
                 break
         else:
             kept.append(m)

@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from sources import text as textlib
+from sources.provenance import admin_change_url
 
 from .mentions import Mention, Suggestion, find_mentions, suggest_new_entities
 
@@ -67,13 +68,13 @@ class Offer:
 
     @property
     def admin_url(self):
-        return reverse("admin:entities_entity_change", args=[self.entity.pk]) if self.entity is not None else None
+        return admin_change_url(self.entity) if self.entity is not None else None
 
     @property
     def mention_kind(self):
         """How the span names the entity, in a few words."""
         m = self.mention
-        if m.how.startswith("family name only"):
+        if m.family_only:
             return "family name only"
         if m.name_type == "weak_alias":
             return "weak alias"

@@ -297,9 +297,6 @@ class CitationInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    paginator = EstimatedCountPaginator  # millions of citations at a million entities
-    show_full_result_count = False
-
     def get_queryset(self, request):
         return (
             super().get_queryset(request)
@@ -476,6 +473,8 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
     list_filter = ("metadata_field", ReanchoringFilter)
     search_fields = ("quote", "source__title", "source__public_id")
     autocomplete_fields = ("source",)
+    paginator = EstimatedCountPaginator  # millions of citations at a million entities
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "created_by").defer("source__text")

@@ -24,8 +24,8 @@ def fill_csv_rows(apps, schema_editor):
             .values_list("record_id", "published_at")
         )
         for head in batch:
-            row = csv_row(head.document, first[head.record_id], head.published_at, head.version)
-            PublishedRecord.objects.filter(pk=head.pk).update(csv_row=row)
+            head.csv_row = csv_row(head.document, first[head.record_id], head.published_at, head.version)
+        PublishedRecord.objects.bulk_update(batch, ["csv_row"])
     schema_editor.execute("SELECT set_config('publishing.writer', '', true)")
 
 

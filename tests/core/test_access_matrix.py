@@ -4,8 +4,8 @@ The expectations are written out per model and per page below, from the roles
 (core/roles.py: curators edit, reviewers and auditors read, admins do everything) and
 the product's rules (claims are never deleted, published versions never change,
 change sets start from edits). The test walks the admin's URL patterns, so a new page
-without a row here fails it. The partner API's rows (keys: valid, revoked, expired)
-join when the API does.
+without a row here fails it. The partner API's own matrix (keys: valid, revoked,
+expired) is tests/partners/test_matrix.py.
 """
 from urllib.parse import urlsplit
 
