@@ -51,7 +51,7 @@ class Stack:
     # ----------------------------------------------------------------- database
 
     def start_database(self):
-        from config.embedded_db import _pgserver
+        from core.embedded_db import _pgserver
 
         pgserver = _pgserver()
         self.pgdata = BENCH / "pgdata"
@@ -59,7 +59,7 @@ class Stack:
         return self.database_url
 
     def pg_ctl(self, *args):
-        from config.embedded_db import bin_dir
+        from core.embedded_db import bin_dir
 
         run_as = {"user": "pgserver"} if os.geteuid() == 0 else {}  # pgserver's own account when root
         return subprocess.run([str(bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args], check=True,

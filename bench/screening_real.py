@@ -52,7 +52,7 @@ def uk_date(value):
 
 
 def load_uk():
-    from screening.names import scripts
+    from core.names import scripts
     from screening.records import EntityRecord, NameRecord
 
     with UK.open(encoding="utf-8") as f:

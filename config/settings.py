@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from core.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ if not SECRET_KEY:
     if not EMBEDDED_DATABASE:
         raise ImproperlyConfigured("SECRET_KEY must be set when DATABASE_URL is set.")
     # A developer's machine (embedded database): a random key kept under var/.
-    from .embedded_db import local_secret_key
+    from core.embedded_db import local_secret_key
 
     SECRET_KEY = local_secret_key()
 elif len(SECRET_KEY) < 50 and not DEBUG:
@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 if EMBEDDED_DATABASE:
-    from .embedded_db import database_url
+    from core.embedded_db import database_url
 
     _database_url = database_url()
 DATABASES = {"default": database_from_url("DATABASE_URL", _database_url)}
@@ -135,7 +135,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["partners.auth.PartnerOrStaff"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "partners.pagination.KeysetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

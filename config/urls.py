@@ -13,7 +13,7 @@ urlpatterns = [
     # Before the admin's own login/ (same path and name): answers 429 while throttled.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
-    path("trace/", include("sources.urls")),
+    path("trace/", include("publishing.urls")),
     path("api/", include("partners.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
-from config import embedded_db
+from core import embedded_db
 
 
 def bin_dir():

@@ -57,7 +57,7 @@ def add_common_errors(result, generator, request, public):
             for parameter in operation.get("parameters", ()):
                 schema = parameter.get("schema", {})
                 if parameter["in"] == "query" and schema.get("type") == "string":
-                    schema.setdefault("minLength", 1)  # an empty value is refused (partners.views)
+                    schema.setdefault("minLength", 1)  # an empty value is refused (core.api.views)
                     if parameter["name"] in PARTIAL_DATE_PARAMETERS:
                         schema["pattern"] = PARTIAL_DATE
     return result

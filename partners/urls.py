@@ -3,9 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from publishing.api import ChangesView, EntityViewSet, ExportView, SanctionViewSet
+from publishing.api import ChangesView, EntityViewSet, ExportView, SanctionViewSet, SourceViewSet
 from screening.api import MatchView
-from sources.api import SourceViewSet
 
 app_name = "api"
 

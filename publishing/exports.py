@@ -27,8 +27,8 @@ import json
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from datetime import UTC
+from itertools import islice
 from typing import Callable, Iterator
 
 from django.db import connection, transaction
@@ -42,6 +42,7 @@ from sources.models import Source
 
 from .documents import countries, is_sanctioned
 from .models import PublishedRecord, PublishedVersion, RecordType
+from .tags import source_tag_sql
 
 ROWS_PER_FETCH = 1000
 
@@ -516,11 +517,11 @@ def _json_lines(objects):
 
 def cited_sources():
     """The sources the current published entity documents cite: by the ``source:<id>``
-    tag publication gives each head (documents.tags; GIN-indexed), so finding them
+    tag publication gives each head (publishing.tags; GIN-indexed), so finding them
     doesn't read every document before the first line goes out."""
     table = Source._meta.db_table
     cited = RawSQL(
-        f"EXISTS (SELECT 1 {CURRENT_ENTITIES} AND h.tags @> ARRAY['source:' || {table}.public_id]::varchar(300)[])",
+        f"EXISTS (SELECT 1 {CURRENT_ENTITIES} AND h.tags @> {source_tag_sql(table + '.public_id')})",
         (),
         output_field=BooleanField(),
     )

@@ -196,7 +196,7 @@ class PublishedRecord(models.Model):
     # Sanction actions: the entities they target, to rebuild those entities'
     # sanctions sections when an action is published (GIN-indexed overlap query).
     target_ids = ArrayField(models.CharField(max_length=32), default=list, blank=True)
-    # The partner API's filters: "facet:value" strings (documents.tags), one GIN index.
+    # The partner API's filters: "facet:value" strings (publishing.tags), one GIN index.
     tags = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Entities: this version's line of entities.csv (exports.csv_row); "" otherwise.
     csv_row = models.TextField(default="", blank=True)

@@ -21,7 +21,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Person, Rela
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Claim
 
-from . import documents, exports, signals
+from . import diffs, documents, exports, signals, tags
 from .models import (
     ChangeSet,
     ChangeSetEditor,
@@ -101,7 +101,7 @@ def stale_message(key, expected, current):
         f"revision {expected}). Your changes were not saved. Reload the page to see theirs"
     )
     if latest and expected in by_revision:
-        parts = describe_changes(documents.diff_documents(by_revision[expected].document, latest.document))
+        parts = describe_changes(diffs.diff_documents(by_revision[expected].document, latest.document))
         if parts:
             message += "; they changed: " + "; ".join(parts)
     return message + "."
@@ -248,7 +248,7 @@ def review_diff(change_set):
                 "key": key,
                 "published": head,
                 "draft": draft,
-                "changes": documents.diff_documents(before, after),
+                "changes": diffs.diff_documents(before, after),
                 "unchanged": head is not None
                 and draft is not None
                 and head.content_hash == documents.content_hash(after),
@@ -508,7 +508,7 @@ def _append(drafts, old_heads, change_set, approver, now):
         # The arrays travel as JSON (json.dumps is C; psycopg's array quoting is Python).
         copy_rows(cursor, "publishing_new_heads", ("seq", "target_ids", "tags", "csv_row"), (
             (v.seq, json.dumps(sorted({t["entity"] for t in v.document.get("targets", [])})),
-             json.dumps(documents.tags(v.document), ensure_ascii=False),
+             json.dumps(tags.tags(v.document), ensure_ascii=False),
              exports.csv_row(v.document, first_published[v.record_id], now, v.version)
              if v.record_type == documents.ENTITY and v.operation == PublishedVersion.Operation.UPSERT else "")
             for v in versions

@@ -7,10 +7,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import JSONChoice, JSONFloat, JSONInteger, JSONString
+from core.api.views import StrictQueryParams
 from core.codes import COUNTRIES
 from core.partial_dates import validate_partial_date
-from partners.fields import JSONChoice, JSONFloat, JSONInteger, JSONString
-from partners.views import StrictQueryParams
 
 from . import services
 from .records import KINDS

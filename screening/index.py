@@ -19,11 +19,12 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from . import names as n
+from core import names as n
+
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
-ANALYSIS_VERSION = 1  # bump when screening.names changes what it produces; then rebuild
+ANALYSIS_VERSION = 1  # bump when core.names changes what it produces; then rebuild
 POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
 PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 25       # entities scored in Python per query

@@ -20,7 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from . import names as n
+from core import names as n
+
 from .records import EntityRecord
 from .scoring import WEAK_ALIAS_CAP
 
@@ -41,7 +42,7 @@ class Word:
     start: int
     end: int
     raw: str
-    tokens: tuple[str, ...]  # normalised (screening.names.tokenise)
+    tokens: tuple[str, ...]  # normalised (core.names.tokenise)
     capitalised: bool        # starts with an upper-case letter, or is in a script without case
 
     @property

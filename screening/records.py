@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.codes import COUNTRIES
 from core.partial_dates import validate_partial_date
 
 NAME_TYPES = ("primary", "alias", "weak_alias", "previous", "transliteration")
@@ -139,8 +140,6 @@ class Query:
     identifiers: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, name, kind=None, birth_date="", countries=(), identifiers=()):
-        from core.codes import COUNTRIES
-
         names = tuple(_text(n, "name", MAX_NAME_LENGTH) for n in _many(name, "name", MAX_QUERY_NAMES))
         names = tuple(n for n in names if n.strip())
         if not names:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .names import AnalysedName, analyse, analyse_variants, compare, identifier_key, token_key_set
+from core.names import AnalysedName, analyse, analyse_variants, compare, identifier_key, token_key_set
+
 from .records import EntityRecord, NameRecord, Query
 
 THRESHOLD = 0.7

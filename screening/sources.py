@@ -12,6 +12,9 @@ the transaction has a cursor open ("prior transaction activity").
 """
 from django.db.models import Prefetch
 
+from entities.models import Entity, Identifier, Name
+from publishing.models import PublishedRecord, PublishedVersion, RecordType
+
 from .records import EntityRecord, NameRecord
 
 CHUNK = 2000
@@ -56,8 +59,6 @@ class PublishedRecords:
     retracted: what partners see, so what they are matched against."""
 
     def __init__(self, chunk_size: int = CHUNK):
-        from publishing.models import PublishedRecord, PublishedVersion, RecordType
-
         self.chunk_size = chunk_size
         self.queryset = (
             PublishedRecord.objects.filter(record_type=RecordType.ENTITY, operation=PublishedVersion.Operation.UPSERT)
@@ -89,8 +90,6 @@ class WriteModelRecords:
     never be matched against unpublished data."""
 
     def __init__(self, chunk_size: int = CHUNK):
-        from entities.models import Entity, Identifier, Name
-
         self.chunk_size = chunk_size
         self.queryset = (
             Entity.objects.filter(deprecated_at__isnull=True, merged_into__isnull=True)

@@ -19,10 +19,12 @@ of queries: one index lookup, the entities, their names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from entities.models import Entity, Name
 from sources import text as textlib
 from sources.provenance import admin_change_url
 
@@ -91,8 +93,6 @@ def offers(text: str, cited: set[tuple[int, int, str]]) -> list[Offer]:
     """The mentions of published entities in ``text``, in text order. ``cited``: the
     (start, end, entity public id) of every citation backing an entity or one of its
     names; a mention inside such a span counts as cited."""
-    from entities.models import Entity, Name
-
     mentions = find_mentions(text)
     entities = {
         e.public_id: e
@@ -125,8 +125,6 @@ def offers(text: str, cited: set[tuple[int, int, str]]) -> list[Offer]:
 def new_entities(text: str, known: list[Offer], language: str = "") -> list[NewEntity]:
     """Likely persons and organisations the known mentions don't cover, each with the
     admin's add page for it."""
-    from urllib.parse import urlencode
-
     base = reverse("admin:entities_entity_add")
     out = []
     for s in suggest_new_entities(text, known=[o.mention for o in known]):

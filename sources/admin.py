@@ -483,7 +483,7 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "translation" in form.changed_data:
             # Published documents show translations: the records citing this need review.
-            services.records_edited(list(obj.claims.values_list("pk", flat=True)), request.user)
+            services.notify_claims_edited(list(obj.claims.values_list("pk", flat=True)), request.user)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

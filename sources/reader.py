@@ -1,8 +1,8 @@
 """The source reader: admin views to read an article with its cited spans highlighted,
 cite a selected span for a claim, and supersede the article with a corrected text.
 
-Beside the article, the mentions of published entities it names (screening.suggestions):
-accepting one posts the same request as the cite panel, so it goes through the same
+Beside the article, the mentions of known entities it names, from the mention finder
+an app above this one registers (``register_mention_finder``; screening does): accepting one posts the same request as the cite panel, so it goes through the same
 checks, permissions and change-set recording.
 
 The browser (static/sources/reader.js) sends the selection as UTF-16 offsets, which
@@ -25,6 +25,28 @@ from . import text as textlib
 from .models import Claim, Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
+
+
+class MentionFinder:
+    """What the reader asks of a mention finder; this one finds nothing. Name matching
+    lives above this app (screening), which registers its own in its AppConfig.ready()."""
+
+    def offers(self, text, cited):
+        """Mentions of known entities in ``text`` (objects with start, end, cited...);
+        ``cited`` holds (start, end, entity id) of the spans already backing an entity."""
+        return []
+
+    def new_entities(self, text, offers, language=""):
+        """Names in ``text`` that may be entities nobody recorded yet."""
+        return []
+
+
+_mention_finder = MentionFinder()
+
+
+def register_mention_finder(finder):
+    global _mention_finder
+    _mention_finder = finder
 
 
 def json_errors(errors, status=400):
@@ -172,11 +194,9 @@ class SourceReaderMixin:
     # ------------------------------------------------------------------- the reader
 
     def reader_view(self, request, object_id):
-        from screening import suggestions  # screening builds on this app
-
         source = self._source(request, object_id)
         views = provenance.source_citations(source)
-        mentions = suggestions.offers(source.text, entity_citations(views))
+        mentions = _mention_finder.offers(source.text, entity_citations(views))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -187,7 +207,7 @@ class SourceReaderMixin:
             "citation_count": len(views),
             "kinds": provenance.KINDS,
             "mentions": mentions,
-            "new_entities": suggestions.new_entities(source.text, mentions, source.language),
+            "new_entities": _mention_finder.new_entities(source.text, mentions, source.language),
             "can_add_entity": request.user.has_perm("entities.add_entity"),
             "can_cite": self.can_cite(request, source),
             "can_supersede": self.can_supersede(request, source),

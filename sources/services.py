@@ -11,6 +11,7 @@ from django.utils import timezone
 from . import reanchor
 from . import text as textlib
 from .models import Citation, Claim, Evidence, ReanchorProblem, Source
+from .signals import claims_edited
 
 SOURCE_METADATA = ("title", "publisher", "url", "author", "language", "published", "retrieved_at")
 
@@ -36,18 +37,14 @@ def _link(citation, claim_ids, user):
     have = set(Evidence.objects.filter(citation=citation, claim_id__in=claim_ids).values_list("claim_id", flat=True))
     new = [Evidence(claim_id=c, citation=citation, created_by=user) for c in claim_ids if c not in have]
     Evidence.objects.bulk_create(new)
-    records_edited([e.claim_id for e in new], user)
+    notify_claims_edited([e.claim_id for e in new], user)
     return len(new)
 
 
-def records_edited(claim_ids, user):
-    """Published documents show each claim's citations: the records of claims whose
-    citations changed go into a change set for review (publishing.services.record_edit)."""
-    from publishing import services as publishing  # publishing builds on this app
-
-    records = {publishing.owning_record(claim) for claim in Claim.objects.filter(pk__in=claim_ids)}
-    for record in records - {None}:
-        publishing.record_edit(user, record)
+def notify_claims_edited(claim_ids, user):
+    """The citations backing these claims changed: tell the apps that show them."""
+    if claim_ids:
+        claims_edited.send(sender=Claim, user=user, claim_ids=list(claim_ids))
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def fill_tags(apps, schema_editor):
     """Heads published before tags existed: compute them (as approval would)."""
-    from publishing.documents import tags
+    from publishing.tags import tags
 
     PublishedRecord = apps.get_model("publishing", "PublishedRecord")
     # Heads are writable only inside approval (migration 0002); this is its equivalent.

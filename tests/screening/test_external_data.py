@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from screening.names import analyse, scripts, similarity
+from core.names import analyse, scripts, similarity
 from screening.records import EntityRecord, Query
 from screening.scoring import score
 

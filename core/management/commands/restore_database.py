@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from psycopg import sql
 
-from config.env import database_from_url
+from core.env import database_from_url
 from core import pgtools
 
 

@@ -8,9 +8,8 @@ in CI). They must follow ``documents.py``.
 from rest_framework import serializers
 
 from entities.models import Entity, Identifier, Name, Organisation, Relationship
+from publishing.models import RecordType
 from sanctions.models import SanctionAction, SanctionTarget
-
-from .models import RecordType
 
 PARTIAL_DATE = "YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."
 

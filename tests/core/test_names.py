@@ -1,7 +1,7 @@
 """Name normalisation and comparison: pure functions, no database."""
 import pytest
 
-from screening import names as n
+from core import names as n
 
 
 @pytest.mark.parametrize("text, expected", [

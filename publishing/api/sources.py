@@ -1,32 +1,22 @@
 """Partner API: the sources that published documents cite, with their text and the
 published citations into it. A source nobody published a claim from is not shown."""
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import CharField, Exists, Func, OuterRef, Subquery, Value
-from django.db.models.functions import Concat, Length
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Length
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
-from partners.views import StrictQueryParams
+from core.api.views import StrictQueryParams
 from publishing.documents import cited
 from publishing.models import PublishedRecord, PublishedVersion, RecordType
-
-from .models import Source
+from publishing.tags import source_tag
+from sources.models import Source
 
 UPSERT = PublishedVersion.Operation.UPSERT
 
 
-def _source_tag(expression):
-    # ARRAY['source:' || id]: the tag documents.tags gives each cited source.
-    return Func(
-        Concat(Value("source:"), expression, output_field=CharField()),
-        template="ARRAY[%(expressions)s]::varchar(300)[]",
-        output_field=ArrayField(CharField()),
-    )
-
-
 def published_citing(source_expression):
-    return PublishedRecord.objects.filter(operation=UPSERT, tags__contains=_source_tag(source_expression))
+    return PublishedRecord.objects.filter(operation=UPSERT, tags__contains=source_tag(source_expression))
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -1,26 +1,23 @@
-"""Partner API over the published model: entities, sanctions, the change feed.
+"""Partner API over the published model: entities and sanctions, as lists with filters
+and one by one (ETags, "as of", tombstones).
 
 Only PublishedRecord heads and PublishedVersion rows are read: partners never see the
 write model. Documents go out exactly as published, with their version and time.
 """
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
 
-from partners.pagination import parse_limit
-from partners.views import StrictQueryParams, etag_matches, parse_instant
+from core.api.views import StrictQueryParams, etag_matches, parse_instant
+from publishing import documents
+from publishing.models import PublishedRecord, PublishedVersion
+from publishing.services import published_as_of
 
-from . import documents, serializers
-from .exports import EXPORTS, UnknownExport, get_export
+from . import serializers
 from .filters import EntityFilter, SanctionFilter
-from .models import PublishedRecord, PublishedVersion
-from .services import published_as_of
 
 UPSERT = PublishedVersion.Operation.UPSERT
 
@@ -162,96 +159,3 @@ class EntityViewSet(PublishedViewSet):
 class SanctionViewSet(PublishedViewSet):
     record_type = documents.SANCTION
     filterset_class = SanctionFilter
-
-
-class ChangesView(StrictQueryParams, APIView):
-    """The change feed."""
-
-    extra_query_params = {None: ("after", "limit")}
-
-    @extend_schema(
-        summary="Change feed",
-        description="Every published version in publication order. Start from `after=0` and keep passing the "
-        "page's `last_seq`: applying each `upsert` (store the document) and `retract` (drop the record) in "
-        "order rebuilds the current published state. Sequence numbers are assigned in commit order, so a "
-        "reader never skips a change.",
-        parameters=[
-            OpenApiParameter(
-                "after", {"type": "integer", "minimum": 0}, description="Return changes with seq greater than this."
-            ),
-            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
-        ],
-        responses=serializers.ChangesPageSerializer,
-    )
-    def get(self, request):
-        raw = request.query_params.get("after", "0")
-        try:
-            after = int(raw)
-            if after < 0:
-                raise ValueError
-        except ValueError:
-            raise ValidationError({"after": ["Must be a whole number ≥ 0 (a seq from the feed)."]}) from None
-        limit = parse_limit(request)
-        rows = list(
-            PublishedVersion.objects.filter(seq__gt=after)
-            .order_by("seq")
-            .only("seq", "record_type", "record_id", "version", "operation", "document", "published_at")[:limit]
-        )
-        last = rows[-1].seq if rows else after
-        next_url = None
-        if len(rows) == limit:
-            params = request.query_params.copy()
-            params["after"] = str(last)
-            next_url = request.build_absolute_uri(request.path) + "?" + params.urlencode()
-        return Response(
-            {
-                "next": next_url,
-                "last_seq": last,
-                "results": [
-                    {
-                        "seq": r.seq,
-                        "record_type": r.record_type,
-                        "record_id": r.record_id,
-                        "version": r.version,
-                        "operation": r.operation,
-                        "published_at": r.published_at,
-                        "document": r.document,
-                    }
-                    for r in rows
-                ],
-            }
-        )
-
-
-class AnyAccept(BaseContentNegotiation):
-    """Exports answer in their own format whatever the Accept header says."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-    def select_parser(self, request, parsers):
-        return None
-
-
-class ExportView(StrictQueryParams, APIView):
-    content_negotiation_class = AnyAccept
-
-    @extend_schema(
-        summary="Bulk export of the published entities",
-        description="Streamed from a consistent snapshot of the published model; memory stays flat whatever "
-        "the size. " + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
-        parameters=[OpenApiParameter("filename", str, OpenApiParameter.PATH, enum=list(EXPORTS))],
-        responses={
-            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.BINARY, description="JSON lines"),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV with a header row"),
-            404: OpenApiResponse(description="No export of that name."),
-        },
-    )
-    def get(self, request, filename):
-        try:
-            export = get_export(filename)
-        except UnknownExport as exc:
-            raise NotFound(str(exc)) from None
-        response = StreamingHttpResponse(export.stream(), content_type=export.media_type)
-        response["Content-Disposition"] = export.content_disposition
-        return response

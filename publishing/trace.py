@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from entities.models import Entity
-from publishing import services as publishing
-from publishing.models import PublishedVersion
 from sanctions.models import SanctionAction
+from sources import provenance
+from sources.models import ReanchorProblem, Source
 
-from . import provenance
-from .models import ReanchorProblem, Source
+from . import services as publishing
+from .models import PublishedVersion
 
 PROVENANCE_PERMS = ("sources.view_source", "sources.view_citation")
 

@@ -1,5 +1,5 @@
 """Filters of the partner API over published heads: each one adds "facet:value"
-strings that the record's ``tags`` must contain (documents.tags), so any combination
+strings that the record's ``tags`` must contain (publishing.tags), so any combination
 is one GIN-indexed containment test."""
 
 import django_filters as df
@@ -9,14 +9,14 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Left, Length
 from rest_framework.exceptions import ValidationError
 
+from core.api.views import parse_instant
 from core.codes import COUNTRIES
+from core.names import fold, tokenise
 from core.partial_dates import validate_partial_date
 from entities.models import Entity
-from partners.views import parse_instant
+from publishing.models import PublishedRecord
+from publishing.tags import tag
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
-
-from .documents import tag
-from .models import PublishedRecord
 
 TRUE_FALSE = [("true", "true"), ("false", "false")]
 
@@ -89,8 +89,6 @@ class EntityFilter(TagFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        from screening.names import fold, tokenise
-
         words = tokenise(value)
         if not words:
             raise ValidationError({"q": ["Give at least one letter or digit of a name."]})
@@ -102,7 +100,7 @@ class EntityFilter(TagFilterSet):
 
     def filter_sanctioned(self, queryset, name, value):
         if value == "true":
-            self.wanted.append("sanctioned")  # a bare tag (documents.tags)
+            self.wanted.append("sanctioned")  # a bare tag (publishing.tags)
             return queryset
         return queryset.exclude(tags__contains=["sanctioned"])
 

@@ -1,0 +1,254 @@
+"""Analysing a whole name and comparing two: tokens aligned regardless of order, adjacent
+tokens merged, initials, strict edit distances on the folded keys."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from .keys import abjad_forms, fold, key_skeleton, skeleton
+from .text import ABJADS, LATIN, LEGAL_FORM_TOKENS, PARTICLES, fold_legal_forms, scripts, strip_titles, tokenise
+
+# ---------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class AnalysedName:
+    """A name ready for comparison; ``tokens`` are casefolded ASCII, titles removed."""
+
+    original: str
+    tokens: tuple[str, ...]
+    titles: tuple[str, ...] = ()
+    scripts: frozenset[str] = frozenset()
+
+    @property
+    def transliterated(self) -> bool:
+        return bool(self.scripts - {LATIN})
+
+    @property
+    def abjad(self) -> bool:
+        return bool(self.scripts & ABJADS)
+
+    @property
+    def form(self) -> str:
+        """The normalised form: tokens joined by spaces."""
+        return " ".join(self.tokens)
+
+
+def analyse(name: str, kind: str | None = None) -> AnalysedName:
+    """Normalise a name. Titles are stripped unless ``kind`` is "organisation"."""
+    text = " ".join(name.split())
+    parts = [p for p in text.split(",") if p.strip()]
+    if kind != "organisation" and len(parts) == 2 and len(tokenise(parts[0])) <= 3:
+        # "Bagheri, Maj. Gen. Mohammad Hossein" → given names first, titles stripped from each part.
+        family, given = (tokenise(p) for p in parts)
+        family, t1 = strip_titles(family)
+        given, t2 = strip_titles(given)
+        tokens, titles = given + family, t1 + t2
+    else:
+        tokens = tokenise(text)
+        tokens, titles = strip_titles(tokens) if kind != "organisation" else (tokens, [])
+    if kind != "person":
+        tokens = fold_legal_forms(tokens)
+    return AnalysedName(original=name, tokens=tuple(tokens), titles=tuple(titles), scripts=scripts(text))
+
+
+def analyse_variants(name: str, kind: str | None = None) -> list[AnalysedName]:
+    """The name analysed; with an unknown kind, also without title stripping when that
+    changes it ("General Dynamics" may be a company)."""
+    main = analyse(name, kind)
+    if kind is None and main.titles:
+        return [main, analyse(name, "organisation")]
+    return [main]
+
+
+# ---------------------------------------------------------------------------- comparison
+
+
+def token_weight(token: str) -> float:
+    """How much a token counts: particles and legal forms little, initials half."""
+    if token in PARTICLES or token in LEGAL_FORM_TOKENS:
+        return 0.3
+    if len(token) == 1:
+        return 0.5
+    return 1.0
+
+
+def _strict_similarity(a: str, b: str, length: int = 0) -> float:
+    """1.0 for equal strings; allows one edit (a swap of neighbours counts as one) per
+    four characters of ``length`` (default: the longer string), then falls fast."""
+    if a == b:
+        return 1.0
+    longest = max(len(a), len(b), length)
+    budget = longest // 4
+    if budget < 1:
+        return 0.0
+    distance = OSA.distance(a, b, score_cutoff=budget)
+    if distance > budget:
+        return 0.0
+    return (1.0 - distance / longest) ** distance
+
+
+@lru_cache(maxsize=262144)
+def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
+    """Similarity of two tokens (0..1) and how it was reached.
+
+    ``abjad``: one side was written in Arabic/Persian/Hebrew script, so its vowels are
+    missing; consonant skeletons are compared instead.
+    """
+    if a == b:
+        return 1.0, "exact"
+    if len(a) == 1 or len(b) == 1:
+        if a[0] == b[0]:
+            return 0.9, "initial"
+        return 0.0, "initial mismatch"
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return 0.95, "spelling variant"
+    if abjad:
+        sa, sb = skeleton(fa), skeleton(fb)
+        if sa == sb:
+            # two consonants or fewer say less (Majid and Mahmoud's typo "Mamoud" are both "md")
+            return (0.9 if len(sa) > 2 else 0.8), "consonant skeleton"
+        if abjad_forms(a) & abjad_forms(b) and max(len(sa), len(sb)) > 1:
+            return 0.85, "consonant skeleton (labials, و as a vowel)"
+        sim = _strict_similarity(sa, sb) if min(len(sa), len(sb)) >= 3 else 0.0
+        if sim:
+            return 0.85 * sim, "consonant skeleton, fuzzy"
+    length = max(len(a), len(b))
+    sim = max(_strict_similarity(fa, fb, length), _strict_similarity(a, b))
+    if sim and skeleton(fa) == skeleton(fb):
+        # Only vowels differ (Mohammad/Muhammad, Qureishi/Qoreishi): a known romanisation pattern.
+        return max(sim, 0.9), "vowel variant"
+    if sim:
+        return sim, "fuzzy"
+    if len(skeleton(fa)) >= 3 and length >= 5 and skeleton(fa) == skeleton(fb) and OSA.distance(fa, fb) <= 2:
+        return 0.85, "vowel variant"  # Mohammed / Muhammad: two vowels apart, same consonants
+    return 0.0, "different"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    query: str          # query token(s), space-joined when merged
+    candidate: str
+    similarity: float
+    how: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    score: float
+    pairs: tuple[TokenPair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_candidate: tuple[str, ...]
+
+    def explain(self) -> str:
+        bits = [f"{p.query}≈{p.candidate} ({p.how} {p.similarity:.2f})" for p in self.pairs]
+        if self.unmatched_query:
+            bits.append("query only: " + " ".join(self.unmatched_query))
+        if self.unmatched_candidate:
+            bits.append("candidate only: " + " ".join(self.unmatched_candidate))
+        return "; ".join(bits)
+
+
+# Weight of a token present on one side only (nomenklatura uses the same asymmetry): a
+# query word the candidate lacks speaks against the match; a candidate's extra middle
+# name much less ("Putin" vs "Vladimir Vladimirovich Putin").
+UNMATCHED_QUERY_WEIGHT = 0.8
+UNMATCHED_CANDIDATE_WEIGHT = 0.2
+ONE_WORD_CAP = 0.65  # below the default threshold of 0.7
+_NO_MATCH = NameComparison(0.0, (), (), ())
+
+
+@lru_cache(maxsize=65536)
+def _units(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[int], str, float], ...]:
+    """Single tokens and adjacent pairs merged (for names written with or without a space)."""
+    units = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(tokens)]
+    for i in range(len(tokens) - 1):
+        if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
+            units.append((frozenset({i, i + 1}), tokens[i] + tokens[i + 1],
+                          token_weight(tokens[i]) + token_weight(tokens[i + 1])))
+    return tuple(units)
+
+
+@lru_cache(maxsize=65536)
+def token_key_set(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Key skeletons of some tokens, for a quick overlap count before a full comparison."""
+    return frozenset(key_skeleton(t) for t in tokens)
+
+
+def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
+    """Similarity of two analysed names, 0..1, independent of token order."""
+    return _compare(query.tokens, candidate.tokens, query.abjad or candidate.abjad)
+
+
+def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
+    """Greedy alignment: the most similar pairs first, each word used once."""
+    scored = []
+    for qi, qt, qw in q_units:
+        for ci, ct, cw in c_units:
+            if len(qi) > 1 and len(ci) > 1:
+                continue  # joining on both sides is just two single-word pairs
+            sim, how = token_similarity(qt, ct, abjad)
+            if sim > 0:
+                if len(qi) > 1 or len(ci) > 1:
+                    how = "joined " + how
+                scored.append((sim, len(qi) + len(ci), qi, ci, qt, ct, how, max(qw, cw)))
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    for sim, _, qi, ci, qt, ct, how, weight in scored:
+        if used_q & qi or used_c & ci:
+            continue
+        used_q |= qi
+        used_c |= ci
+        pairs.append(TokenPair(qt, ct, sim, how, weight))
+
+
+@lru_cache(maxsize=65536)
+def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool) -> NameComparison:
+    if not q or not c:
+        return _NO_MATCH
+    if sorted(q) == sorted(c):
+        pairs = tuple(TokenPair(t, t, 1.0, "exact", token_weight(t)) for t in q)
+        return NameComparison(1.0, pairs, (), ())
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[TokenPair] = []
+    # Word against word first; if that leaves words over on both sides, or on one side
+    # next to a poor pair, again with adjacent words joined ("Abd Allah" / "Abdullah",
+    # "SiemensAG" / "Siemens AG").
+    singles_q = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(q)]
+    singles_c = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(c)]
+    _align(singles_q, singles_c, abjad, used_q, used_c, pairs)
+    left_q, left_c = len(used_q) < len(q), len(used_c) < len(c)
+    if (left_q and left_c) or ((left_q or left_c) and any(p.similarity < 0.9 for p in pairs)):
+        used_q.clear(), used_c.clear(), pairs.clear()
+        _align(_units(q), _units(c), abjad, used_q, used_c, pairs)
+    unmatched_q = tuple(t for i, t in enumerate(q) if i not in used_q)
+    unmatched_c = tuple(t for i, t in enumerate(c) if i not in used_c)
+    total = sum(p.weight for p in pairs)
+    if total == 0:
+        return NameComparison(0.0, (), unmatched_q, unmatched_c)
+    matched = sum(p.similarity * p.weight for p in pairs)
+    # A word on both sides that matches nothing is a contradiction ("... AL-RAWI" vs
+    # "... AL-TIKRITI", "Hans O Friedrich" vs "Hans Joachim Friedrich"), not an omission:
+    # as many candidate words as the query has unmatched count like query words, and an
+    # unmatched initial then counts as a whole word.
+    contradicted = min(len(unmatched_q), len(unmatched_c))
+    penalty_q = sum(
+        (1.0 if len(t) == 1 and unmatched_c else token_weight(t)) * UNMATCHED_QUERY_WEIGHT for t in unmatched_q
+    )
+    weights_c = sorted((token_weight(t) for t in unmatched_c), reverse=True)
+    penalty_c = sum(w * (UNMATCHED_QUERY_WEIGHT if i < contradicted else UNMATCHED_CANDIDATE_WEIGHT)
+                    for i, w in enumerate(weights_c))
+    score = matched / (total + penalty_q + penalty_c)
+    if any(token_weight(t) >= 1.0 for t in unmatched_c) and sum(1 for p in pairs if p.weight >= 1.0) <= 1:
+        # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a name match.
+        score = min(score, ONE_WORD_CAP)
+    return NameComparison(round(score, 4), tuple(pairs), unmatched_q, unmatched_c)
+
+
+def similarity(a: str, b: str, kind: str | None = None) -> float:
+    """Convenience: compare two raw names."""
+    return max(compare(x, y).score for x in analyse_variants(a, kind) for y in analyse_variants(b, kind))

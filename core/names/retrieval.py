@@ -1,0 +1,72 @@
+"""Retrieval keys of analysed names: what the match index stores and looks up."""
+from __future__ import annotations
+
+import re
+
+from .compare import AnalysedName
+from .keys import fold, key_skeleton, merge_labials, skeleton, without_v
+from .text import LEGAL_FORM_TOKENS, PARTICLES, ascii_form, fold_legal_forms
+
+# ---------------------------------------------------------------------------- retrieval keys
+
+
+def token_keys(name: AnalysedName) -> set[str]:
+    """Keys a name is found by: each token's key skeleton ("s:"; for a name written in an
+    abjad also with و read as a vowel), and the whole name's sorted key skeletons ("n:",
+    order-insensitive). Particles and initials give no token key (too common to find
+    anything by)."""
+    return {key for key, _ in query_keys(name, joined=False)}
+
+
+def name_key(name: AnalysedName) -> str:
+    return tokens_key(name.tokens)
+
+
+def spelling_key(name: AnalysedName) -> str:
+    """The whole name in romanisation-folded spelling, sorted: finds the same name
+    written with different diacritics, case, order or romanisation among many that
+    share its consonants."""
+    tokens = fold_legal_forms(name.tokens)
+    kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS] or tokens
+    return "f:" + " ".join(sorted(fold(t) for t in kept))
+
+
+def tokens_key(tokens) -> str:
+    """The whole-name key of some tokens: sorted key skeletons, legal forms left out
+    ("Esdoin Bank" = "Esdoin Bank Company")."""
+    tokens = fold_legal_forms(tokens)
+    kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS] or tokens
+    return "n:" + " ".join(sorted(key_skeleton(t) for t in kept))
+
+
+def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]:
+    """(key, group) for a name: its token keys (group = token position), with ``joined``
+    the keys of adjacent tokens written as one ("Abd Allah" finds "Abdullah"; same group
+    as the first), the name key (group -1) and the spelling key (group -3)."""
+    out = []
+    for i, t in enumerate(name.tokens):
+        if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
+            out.append(("s:" + key_skeleton(t), i))
+            if name.abjad:
+                out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
+    if joined:
+        for i in range(len(name.tokens) - 1):
+            a, b = name.tokens[i], name.tokens[i + 1]
+            if len(a) > 1 and len(b) > 1:
+                out.append(("s:" + key_skeleton(a + b), i))
+    if name.tokens:
+        out.append((name_key(name), -1))
+        out.append((spelling_key(name), -3))
+    return out
+
+
+def family_name_key(name: AnalysedName) -> str:
+    return "l:" + key_skeleton(name.tokens[-1])
+
+
+_ID_RE = re.compile(r"[^0-9A-Z]")
+
+
+def identifier_key(value: str) -> str:
+    """An identifier reduced to its letters and digits, upper case: "AB 123-45" = "AB12345"."""
+    return _ID_RE.sub("", ascii_form(value).upper())
