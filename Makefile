@@ -43,10 +43,14 @@ BENCH_ENTITIES ?= 100000
 bench: install
 	$(BIN)/python bench/run.py --entities $(BENCH_ENTITIES)
 
-# What CI checks besides the tests.
+# What CI checks besides the tests: migrations complete, Django's checks, the apps'
+# layers (import-linter contract in pyproject.toml), lint and formatting.
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Backups of the configured database (DATABASE_URL, else the embedded one): pg_dump's
 # custom format, under var/backups/ (OUT=path to choose). Restore into an empty database:
