@@ -1,4 +1,5 @@
 """Settings, read strictly from the environment (see README, "Configuration")."""
+
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured

@@ -5,6 +5,7 @@ COPY fires the same triggers and checks the same constraints as INSERT; it skips
 per-row statement and the ORM's per-object work, which at thousands of rows is most of
 the time.
 """
+
 from django.db import connection
 
 

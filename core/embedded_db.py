@@ -5,6 +5,7 @@ installed. The server is left running after the process exits (cleanup_mode=None
 so that the dev server, management commands and tests share one instance under
 var/pgdata; pgserver reattaches to it when it is already up.
 """
+
 import os
 import warnings
 from pathlib import Path

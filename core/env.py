@@ -3,6 +3,7 @@
 A malformed value stops start-up with a message naming the variable, rather than
 silently falling back to a default (healthchecks does the same).
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -29,9 +30,7 @@ def env_bool(name, default=False):
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off."
-    )
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off.")
 
 
 def env_int(name, default):

@@ -3,6 +3,7 @@
 Each field builds its CHECK from its own definition (pattern or choices), so the
 rule lives in one place and a change of choices migrates the constraint with it.
 """
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
@@ -11,7 +12,7 @@ from .partial_dates import PATTERN, validate_partial_date
 
 
 def _sql_list(values):
-    return ", ".join("'%s'" % v.replace("'", "''") for v in values)
+    return ", ".join("'{}'".format(v.replace("'", "''")) for v in values)
 
 
 class EnumField(models.CharField):

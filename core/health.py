@@ -8,6 +8,7 @@ Answered by a middleware placed before SecurityMiddleware, so a probe needs neit
 allowed Host header nor HTTPS (the container's own healthcheck calls http://127.0.0.1),
 and touches no session, user or template.
 """
+
 import logging
 from functools import cache
 

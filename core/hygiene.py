@@ -8,6 +8,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413 before it is read (Django itself wou
 answer 400 once a view read it). Nothing here takes file uploads, so the limit holds
 for multipart bodies too.
 """
+
 import json
 import re
 from urllib.parse import unquote_to_bytes

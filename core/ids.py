@@ -1,4 +1,5 @@
 """Public ids: stable, opaque, typed by a short prefix (ent_, act_, src_)."""
+
 import base64
 import hashlib
 import secrets

@@ -7,6 +7,7 @@ Failures are rows of core.LoginFailure, so every worker process sees them and no
 beyond PostgreSQL is needed. Attempts for one pair are serialised by an advisory lock,
 so parallel guesses can't all slip under the limit.
 """
+
 import math
 from datetime import timedelta
 
@@ -52,8 +53,7 @@ def record_failure(username, ip):
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "throttled": "Too many failed logins for this username from your address. "
-        "Try again in %(minutes)d minute(s).",
+        "throttled": "Too many failed logins for this username from your address. Try again in %(minutes)d minute(s).",
     }
 
     def clean(self):

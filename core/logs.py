@@ -4,10 +4,11 @@ Every line written while a request is being served carries that request's id (th
 X-Request-ID its response returns, and the id its writes leave in the audit history),
 so an error's traceback can be joined to the request's access line and history.
 """
+
 import contextvars
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # The id of the request being served by this thread (set by core.middleware).
 current_request_id = contextvars.ContextVar("current_request_id", default=None)
@@ -31,7 +32,7 @@ class RequestIdFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

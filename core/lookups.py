@@ -5,6 +5,7 @@ thousands of ids (publishing a batch of records) is not assembled, quoted and pa
 value by value, which costs more than running it. Integers and strings are written
 as one array literal here (psycopg's list adapter quotes element by element).
 """
+
 from django.db.models import Field, ForeignObject, Lookup
 
 

@@ -4,6 +4,7 @@ Counting stops after ``exact_limit`` rows (a LIMITed subquery): below that the c
 is exact; above, the page count comes from PostgreSQL's planner estimate of the rows
 (EXPLAIN, i.e. table statistics) and ``estimated`` is True, so templates say "about".
 """
+
 import json
 
 from django.core.paginator import Paginator

@@ -3,6 +3,7 @@
 Stored as text so that the precision the source gives is kept: a birth year is not
 1 January of that year.
 """
+
 import calendar
 import re
 
@@ -27,9 +28,7 @@ def validate_partial_date(value):
     if len(parts) == 3:
         year, month, day = parts
         if day > calendar.monthrange(year, month)[1]:
-            raise ValidationError(
-                "%(value)r is not a calendar date.", code="partial_date", params={"value": value}
-            )
+            raise ValidationError("%(value)r is not a calendar date.", code="partial_date", params={"value": value})
 
 
 def is_not_before(later, earlier):

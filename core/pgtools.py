@@ -8,6 +8,7 @@ with a message saying so (set PG_BIN to newer client programs).
 Connection details reach the programs through PG* environment variables, never the
 command line, so a password doesn't show in the process list.
 """
+
 import os
 import re
 import subprocess
@@ -58,8 +59,13 @@ LIBPQ_ENV = {
 
 def conninfo(db, dbname=None):
     """libpq parameters of a Django DATABASES entry (a socket directory may sit in OPTIONS)."""
-    params = {"dbname": dbname or db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"),
-              "user": db.get("USER"), "password": db.get("PASSWORD")}
+    params = {
+        "dbname": dbname or db["NAME"],
+        "host": db.get("HOST"),
+        "port": db.get("PORT"),
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+    }
     params.update((k, v) for k, v in db.get("OPTIONS", {}).items() if k in LIBPQ_ENV)
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 

@@ -12,6 +12,7 @@ workflow: a change set of the curator (``publishing.services.bulk_change_set``),
 submitted by the curator and approved by the reviewer (``submit`` / ``approve``), which
 render, check and append the published versions.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,7 +49,9 @@ def reference_data():
     programme ids by (authority name, programme name)), created when missing."""
     authorities = {}
     for name, short_name, country in AUTHORITIES:
-        authority, _ = Authority.objects.get_or_create(name=name, defaults={"short_name": short_name, "country": country})
+        authority, _ = Authority.objects.get_or_create(
+            name=name, defaults={"short_name": short_name, "country": country}
+        )
         authorities[name] = authority.pk
     programmes = {}
     for authority, entries in PROGRAMMES.items():
@@ -88,10 +91,13 @@ def write(articles, user, authorities, programmes):
     articles = list(articles)
     now = timezone.now()
     uid = user.pk
-    sources = _Table(Source, ["id", "public_id", "title", "language", "published", "text", "text_sha256",
-                              "created_at", "created_by_id"])
-    citations = _Table(Citation, ["id", "source_id", "start", "end", "quote", "prefix", "suffix", "created_at",
-                                  "created_by_id"])
+    sources = _Table(
+        Source,
+        ["id", "public_id", "title", "language", "published", "text", "text_sha256", "created_at", "created_by_id"],
+    )
+    citations = _Table(
+        Citation, ["id", "source_id", "start", "end", "quote", "prefix", "suffix", "created_at", "created_by_id"]
+    )
     claims = _Table(Claim, ["id", "claim_type", "created_at", "updated_at", "created_by_id"])
     entities = _Table(Entity, ["claim_ptr_id", "public_id", "kind"])
     persons = _Table(Person, ["entity_id", "title", "gender", "birth_date", "nationalities"])
@@ -99,8 +105,20 @@ def write(articles, user, authorities, programmes):
     names = _Table(Name, ["claim_ptr_id", "entity_id", "value", "type", "lang"])
     identifiers = _Table(Identifier, ["claim_ptr_id", "entity_id", "scheme", "value", "country"])
     relationships = _Table(Relationship, ["claim_ptr_id", "subject_id", "kind", "object_id", "role"])
-    actions = _Table(SanctionAction, ["claim_ptr_id", "public_id", "authority_id", "programme_id", "kind", "status",
-                                      "announced_date", "in_force_date", "summary"])
+    actions = _Table(
+        SanctionAction,
+        [
+            "claim_ptr_id",
+            "public_id",
+            "authority_id",
+            "programme_id",
+            "kind",
+            "status",
+            "announced_date",
+            "in_force_date",
+            "summary",
+        ],
+    )
     targets = _Table(SanctionTarget, ["claim_ptr_id", "action_id", "entity_id", "measures"])
     evidence = _Table(Evidence, ["claim_id", "citation_id", "created_at", "created_by_id"])
 
@@ -125,17 +143,36 @@ def write(articles, user, authorities, programmes):
         for a in articles:
             source_id = next(source_ids)
             text = a.text
-            sources.add(source_id, a.public_id, a.title, a.language, a.published, text,
-                        hashlib.sha256(text.encode("utf-8")).hexdigest(), now, uid)
+            sources.add(
+                source_id,
+                a.public_id,
+                a.title,
+                a.language,
+                a.published,
+                text,
+                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                now,
+                uid,
+            )
             cited = {}
 
-            def cite(claim_id, span):
+            # Bound per article (the defaults), so no call can see a later article's text.
+            def cite(claim_id, span, cited=cited, source_id=source_id, text=text):
                 citation_id = cited.get(span)
                 if citation_id is None:
                     citation_id = cited[span] = next(citation_ids)
                     start, end = span
-                    citations.add(citation_id, source_id, start, end, text[start:end],
-                                  text[max(0, start - CONTEXT):start], text[end:end + CONTEXT], now, uid)
+                    citations.add(
+                        citation_id,
+                        source_id,
+                        start,
+                        end,
+                        text[start:end],
+                        text[max(0, start - CONTEXT) : start],
+                        text[end : end + CONTEXT],
+                        now,
+                        uid,
+                    )
                 evidence.add(claim_id, citation_id, now, uid)
 
             def claim(claim_type, span):
@@ -150,7 +187,7 @@ def write(articles, user, authorities, programmes):
                 entity_pks.append(pk)
                 entities.add(pk, e.public_id, e.kind)
                 keys.append((documents.ENTITY, e.public_id))
-            for e, pk in zip(a.entities, entity_pks):
+            for e, pk in zip(a.entities, entity_pks, strict=True):
                 d = e.details
                 if e.kind == "person":
                     persons.add(pk, d["title"], d["gender"], d["birth_date"], d["nationalities"])
@@ -166,9 +203,17 @@ def write(articles, user, authorities, programmes):
             act = a.action
             if act is not None:
                 action_pk = claim("sanctionaction", act.span)
-                actions.add(action_pk, act.public_id, authorities[act.authority],
-                            programmes[(act.authority, act.programme)] if act.programme else None,
-                            act.kind, act.status, act.announced_date, act.in_force_date, act.summary)
+                actions.add(
+                    action_pk,
+                    act.public_id,
+                    authorities[act.authority],
+                    programmes[(act.authority, act.programme)] if act.programme else None,
+                    act.kind,
+                    act.status,
+                    act.announced_date,
+                    act.in_force_date,
+                    act.summary,
+                )
                 keys.append((documents.SANCTION, act.public_id))
                 for t in act.targets:
                     targets.add(claim("sanctiontarget", t.span), action_pk, entity_pks[t.entity], t.measures)
@@ -176,8 +221,20 @@ def write(articles, user, authorities, programmes):
         written = Written(keys=keys)
         # In foreign-key order: the citation check reads its source's text, details and
         # claims point at their entity.
-        for table in (sources, citations, claims, entities, persons, organisations, names, identifiers,
-                      relationships, actions, targets, evidence):
+        for table in (
+            sources,
+            citations,
+            claims,
+            entities,
+            persons,
+            organisations,
+            names,
+            identifiers,
+            relationships,
+            actions,
+            targets,
+            evidence,
+        ):
             table.copy(cursor)
         # Check the deferred foreign keys of these rows now rather than at commit, so
         # their cost (one lookup per reference) counts as writing, not as publication.

@@ -5,6 +5,7 @@ transaction, and a second load changes nothing: records are found by stable keys
 (public ids derived from the file's keys) and saved only when a value differs.
 Errors name the file and line.
 """
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,9 +179,7 @@ class Loader:
         # Two passes: create every entity first so that parents can point forward.
         for key, node in _entries(entities):
             kind = self.field(node, "kind", required=True)
-            self.entities[key] = self.upsert(
-                Entity, {"public_id": derived_public_id("ent", key)}, {"kind": kind}, node
-            )
+            self.entities[key] = self.upsert(Entity, {"public_id": derived_public_id("ent", key)}, {"kind": kind}, node)
         for key, node in _entries(entities):
             entity = self.entities[key]
             self.cite(entity, node)
@@ -345,8 +344,9 @@ class Loader:
         if len(change_sets) > 1:
             others = sorted(cs.pk for cs in change_sets if cs.created_by_id != self.user.pk)
             raise CorpusError(
-                self.path, 0, f"records of the corpus have unreviewed edits in change set(s) {others}; "
-                "approve or reject those first",
+                self.path,
+                0,
+                f"records of the corpus have unreviewed edits in change set(s) {others}; approve or reject those first",
             )
         change_set = change_sets.pop()
         change_set.title = change_set.title or f"Seed corpus ({self.path.name})"

@@ -1,5 +1,6 @@
 """Who is calling: a partner's API key (``Authorization: Bearer <key>``) or a staff
 user's admin session (the browsable API). Everything else is refused on the server."""
+
 from datetime import timedelta
 
 from django.utils import timezone

@@ -5,6 +5,7 @@ random tokens, so a fast hash is enough (nothing to brute-force), and lookup is 
 visible prefix. The access log is what an auditor queries: who called what, when, with
 which outcome.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -106,7 +107,11 @@ class AccessLogEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="A staff user browsing the API with a session.",
     )
     method = models.CharField(max_length=10)

@@ -1,4 +1,5 @@
 """How the OpenAPI schema describes partner authentication (drf-spectacular)."""
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from core.partial_dates import PATTERN as PARTIAL_DATE

@@ -1,4 +1,5 @@
 """Per-key rate limits, counted in PostgreSQL so every worker process shares them."""
+
 import math
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
 """/api/v1/: every app's API endpoints, the OpenAPI schema and its documentation."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter

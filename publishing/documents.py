@@ -75,7 +75,9 @@ class Rendered:
 def _deprecated(claim_pks):
     """claim pk → deprecation reason, for those of these claims that are deprecated."""
     return dict(
-        Claim.objects.filter(pk__any=list(claim_pks), deprecated_at__isnull=False).values_list("pk", "deprecated_reason")
+        Claim.objects.filter(pk__any=list(claim_pks), deprecated_at__isnull=False).values_list(
+            "pk", "deprecated_reason"
+        )
     )
 
 
@@ -118,8 +120,8 @@ def _cited(citations, claim_pk, rendered, label):
 def _by_parent(model, fk, parent_pks, fields, order=()):
     """parent pk → [row tuples (parent pk, claim pk, *fields)] of ``model``'s claims."""
     by_parent = defaultdict(list)
-    for row in model.objects.filter(**{f"{fk}__any": parent_pks}).order_by(fk, *order, "pk").values_list(
-        fk, "pk", *fields
+    for row in (
+        model.objects.filter(**{f"{fk}__any": parent_pks}).order_by(fk, *order, "pk").values_list(fk, "pk", *fields)
     ):
         by_parent[row[0]].append(row)
     return by_parent
@@ -163,8 +165,18 @@ def render_entities(entity_ids, sanctions_by_entity):
         + [r[3] for rows in relationships.values() for r in rows],
     )
     return [
-        _render_entity(row, persons.get(row[0]), organisations.get(row[0]), names[row[0]], identifiers[row[0]],
-                       relationships[row[0]], deprecated, linked, citations, sanctions_by_entity.get(row[1], []))
+        _render_entity(
+            row,
+            persons.get(row[0]),
+            organisations.get(row[0]),
+            names[row[0]],
+            identifiers[row[0]],
+            relationships[row[0]],
+            deprecated,
+            linked,
+            citations,
+            sanctions_by_entity.get(row[1], []),
+        )
         for row in entities
     ]
 
@@ -188,8 +200,7 @@ def _caption(names, deprecated):
     return current[0][2] if current else "(unnamed)"
 
 
-def _render_entity(row, person, org, all_names, identifiers, relationships, deprecated, linked, citations,
-                   sanctions):
+def _render_entity(row, person, org, all_names, identifiers, relationships, deprecated, linked, citations, sanctions):
     pk, public_id, kind, merged_into = row
     if merged_into:
         return _retraction(ENTITY, public_id, "merged", merged_into=linked[merged_into])
@@ -230,8 +241,11 @@ def _render_entity(row, person, org, all_names, identifiers, relationships, depr
         "relationships": [],
         "sanctions": sanctions,
     }
-    current = [(rel_pk, kind_, linked[obj], role, start, end)
-               for _, rel_pk, kind_, obj, role, start, end in relationships if rel_pk not in deprecated]
+    current = [
+        (rel_pk, kind_, linked[obj], role, start, end)
+        for _, rel_pk, kind_, obj, role, start, end in relationships
+        if rel_pk not in deprecated
+    ]
     for rel_pk, rel_kind, obj, role, start, end in sorted(current, key=lambda x: (x[1], x[2], x[0])):
         r.references.add(obj)
         doc["relationships"].append(
@@ -291,25 +305,45 @@ def sanctions_section(action_documents):
 
 # ------------------------------------------------------------------------- sanctions
 
+
 def render_actions(action_ids):
     """The documents of the sanction actions with these public ids."""
-    actions = list(SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(
-        "pk", "public_id", "authority_id", "programme_id", "kind", "status", "announced_date", "in_force_date",
-        "end_date", "summary",
-    ))
+    actions = list(
+        SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(
+            "pk",
+            "public_id",
+            "authority_id",
+            "programme_id",
+            "kind",
+            "status",
+            "announced_date",
+            "in_force_date",
+            "end_date",
+            "summary",
+        )
+    )
     pks = [row[0] for row in actions]
-    authorities = {row[0]: row[1:] for row in Authority.objects.filter(
-        pk__any=list({a[2] for a in actions})).values_list("pk", "name", "short_name", "country")}
-    programmes = {row[0]: row[1:] for row in Programme.objects.filter(
-        pk__any=list({a[3] for a in actions if a[3]})).values_list("pk", "name", "code")}
+    authorities = {
+        row[0]: row[1:]
+        for row in Authority.objects.filter(pk__any=list({a[2] for a in actions})).values_list(
+            "pk", "name", "short_name", "country"
+        )
+    }
+    programmes = {
+        row[0]: row[1:]
+        for row in Programme.objects.filter(pk__any=list({a[3] for a in actions if a[3]})).values_list(
+            "pk", "name", "code"
+        )
+    }
     targets = _by_parent(SanctionTarget, "action_id", pks, ("entity_id", "measures"))
     claims = [*pks, *(t[1] for rows in targets.values() for t in rows)]
     deprecated = _deprecated(claims)
     citations = _citations_by_claim(pk for pk in claims if pk not in deprecated)
     entities = _public_ids(Entity, [t[2] for rows in targets.values() for t in rows])
     return [
-        _render_action(row, authorities[row[2]], programmes.get(row[3]), targets[row[0]], deprecated, entities,
-                       citations)
+        _render_action(
+            row, authorities[row[2]], programmes.get(row[3]), targets[row[0]], deprecated, entities, citations
+        )
         for row in actions
     ]
 

@@ -1,4 +1,5 @@
 """What the review workflow does when the apps below it report an edit."""
+
 from sources.models import Claim
 
 from . import services

@@ -6,6 +6,7 @@ written (upserts and retractions, in seq order). Receivers that keep derived sta
 (the screening index) update it in the same transaction, so it commits or rolls back
 with the publication.
 """
+
 from django.dispatch import Signal
 
 versions_published = Signal()

@@ -6,6 +6,7 @@ Each tag is "facet:value" (``tag``), cut to the length of an element of
 for ``tags @> [...]``. ``tags`` lists a document's; SQL that finds the records citing a
 source builds the same tag with ``source_tag_sql`` (or ``source_tag`` in the ORM).
 """
+
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import CharField, Func, Value
 from django.db.models.functions import Concat
@@ -18,7 +19,6 @@ from .models import PublishedRecord
 TAG_MAX = PublishedRecord._meta.get_field("tags").base_field.max_length
 SOURCE = "source"
 _TAG_ARRAY = f"::varchar({TAG_MAX})[]"
-
 
 
 def tag(facet, value):

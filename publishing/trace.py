@@ -5,6 +5,7 @@ Read-only and server-rendered, for staff with view permission (curators, reviewe
 auditors). Each page runs a fixed number of queries however many claims and citations
 it shows (see provenance.py).
 """
+
 from dataclasses import dataclass, field
 
 from django.contrib import admin

@@ -1,4 +1,5 @@
 """Trace pages, included under /trace/ (namespace "trace")."""
+
 from django.urls import path
 
 from . import trace

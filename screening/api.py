@@ -1,4 +1,5 @@
 """POST /api/v1/match/: screen up to 100 names against the published entities."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -28,9 +29,7 @@ class QuerySerializer(serializers.Serializer):
     key = JSONString(
         required=False, allow_blank=True, max_length=100, help_text="Your reference for this query, echoed back."
     )
-    name = JSONString(
-        max_length=MAX_NAME, help_text="In any script or spelling; titles and ranks are ignored."
-    )
+    name = JSONString(max_length=MAX_NAME, help_text="In any script or spelling; titles and ranks are ignored.")
     kind = JSONChoice(choices=KINDS, required=False, help_text="person or organisation, if known.")
     birth_date = JSONString(
         required=False, allow_blank=True, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD (persons)."
@@ -99,6 +98,7 @@ def _query(data):
 
 class MatchView(StrictQueryParams, APIView):
     parser_classes = [JSONParser]  # queries are nested: form encodings can't carry them
+
     @extend_schema(
         summary="Screen names",
         description="Each query's candidates among the published entities, best first, with a score from 0 to 1 "

@@ -10,6 +10,7 @@ The best ``CANDIDATES`` come back with their documents. Python then scores those
 candidates in full (``screening.scoring``) and ranks them. The number of queries per
 match is one, whatever the size of the index.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,9 +26,9 @@ from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
 ANALYSIS_VERSION = 1  # bump when core.names changes what it produces; then rebuild
-POSTING_CAP = 2000    # entries read per key; keys with more are "very common"
-PROBE = 300           # best entities by their rarer keys, then checked for the very common keys
-CANDIDATES = 25       # entities scored in Python per query
+POSTING_CAP = 2000  # entries read per key; keys with more are "very common"
+PROBE = 300  # best entities by their rarer keys, then checked for the very common keys
+CANDIDATES = 25  # entities scored in Python per query
 NAME_KEY_WEIGHT = 4.0  # every token of a whole name agrees in its consonants (order-insensitive)
 SPELLING_KEY_WEIGHT = 6.0  # ... and in its folded spelling
 IDENTIFIER_KEY_WEIGHT = 8.0
@@ -69,8 +70,11 @@ def record_doc(record: EntityRecord, analysed) -> dict:
 def record_from_doc(entity_id: str, kind: str, doc: dict) -> tuple[EntityRecord, list]:
     """The record and its analysed names, as stored (re-analysed if the analysis changed)."""
     record = EntityRecord(
-        entity_id, kind, [NameRecord(v, t, lang) for v, t, lang, *_ in doc["names"]],
-        birth_date=doc.get("birth_date", ""), countries=doc.get("countries", ()),
+        entity_id,
+        kind,
+        [NameRecord(v, t, lang) for v, t, lang, *_ in doc["names"]],
+        birth_date=doc.get("birth_date", ""),
+        countries=doc.get("countries", ()),
         identifiers=[tuple(i) for i in doc.get("identifiers", ())],
     )
     if doc.get("v") != ANALYSIS_VERSION:
@@ -137,10 +141,16 @@ def index_entities(records: Iterable[EntityRecord], batch_size: int = INDEX_BATC
             # Two JSON parameters rather than arrays: json.dumps is C, psycopg's array
             # quoting is Python, and at a thousand entities that was most of the time.
             entities, keys = [], []
-            for record in batch[at:at + batch_size]:
+            for record in batch[at : at + batch_size]:
                 analysed = analyse_record(record)
-                entities.append({"entity_id": record.entity_id, "kind": record.kind,
-                                 "caption": record.caption[:500], "doc": record_doc(record, analysed)})
+                entities.append(
+                    {
+                        "entity_id": record.entity_id,
+                        "kind": record.kind,
+                        "caption": record.caption[:500],
+                        "doc": record_doc(record, analysed),
+                    }
+                )
                 keys.extend({"owner": record.entity_id, "key": key} for key in sorted(record_keys(record, analysed)))
             cursor.execute(_UPSERT, {"entities": _json(entities), "keys": _json(keys)})
     return len(batch)
@@ -153,7 +163,7 @@ def remove_entities(entity_ids: Iterable[str], batch_size: int = INDEX_BATCH) ->
     removed = 0
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for at in range(0, len(ids), batch_size):
-            cursor.execute(_REMOVE, [ids[at:at + batch_size]])
+            cursor.execute(_REMOVE, [ids[at : at + batch_size]])
             removed += cursor.fetchone()[0]
     return removed
 
@@ -168,8 +178,9 @@ def remove_entity(entity_id: str) -> bool:
     return remove_entities([entity_id]) == 1
 
 
-def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int | None = None,
-            batch_size: int = 5000, file=None) -> int:
+def rebuild(
+    records: Iterable[EntityRecord], progress: bool = True, total: int | None = None, batch_size: int = 5000, file=None
+) -> int:
     """Replace the whole index with ``records``, in one transaction; returns the count.
 
     Rows are streamed with COPY; the key table's indexes and constraints are dropped
@@ -181,8 +192,14 @@ def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int |
 
     if total is None and hasattr(records, "__len__"):
         total = len(records)
-    bar = tqdm(total=total, desc="indexing entities", unit=" entities", disable=not progress,
-               file=file or sys.stderr, mininterval=0.5)
+    bar = tqdm(
+        total=total,
+        desc="indexing entities",
+        unit=" entities",
+        disable=not progress,
+        file=file or sys.stderr,
+        mininterval=0.5,
+    )
     count = 0
     seen: set[str] = set()
     # COPY FREEZE writes the rows already visible to all (index-only scans need no heap
@@ -203,8 +220,9 @@ def rebuild(records: Iterable[EntityRecord], progress: bool = True, total: int |
             seen.add(record.entity_id)
             count += 1
             analysed = analyse_record(record)
-            entities.append((count, record.entity_id, record.kind, record.caption[:500],
-                             _json(record_doc(record, analysed))))
+            entities.append(
+                (count, record.entity_id, record.kind, record.caption[:500], _json(record_doc(record, analysed)))
+            )
             keys.extend((k, count) for k in record_keys(record, analysed))
             if len(entities) >= batch_size:
                 _copy(raw, entities, keys, freeze)
@@ -259,8 +277,10 @@ def _drop_key_indexes(cursor) -> list[str]:
     qn = connection.ops.quote_name
     # Foreign keys last on the way back: they check against the primary key's index.
     order = {"p": 0, "u": 1, "c": 2, "f": 3}
-    restore = [f"ALTER TABLE {KEY_TABLE} ADD CONSTRAINT {qn(name)} {definition}"
-               for name, definition, _ in sorted(constraints, key=lambda c: order.get(c[2], 9))]
+    restore = [
+        f"ALTER TABLE {KEY_TABLE} ADD CONSTRAINT {qn(name)} {definition}"
+        for name, definition, _ in sorted(constraints, key=lambda c: order.get(c[2], 9))
+    ]
     restore += [definition for _, definition in indexes]
     for name, _, _ in sorted(constraints, key=lambda c: -order.get(c[2], 9)):
         cursor.execute(f"ALTER TABLE {KEY_TABLE} DROP CONSTRAINT {qn(name)}")

@@ -13,6 +13,7 @@ verified with the full name comparison and a capitalisation check ("china" is no
 "China", "us" is not "US"). A single capitalised word can also be a person's family name
 alone ("Kirby said"), found by the "l:" keys. Overlaps resolve to the longest span.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ class Word:
     end: int
     raw: str
     tokens: tuple[str, ...]  # normalised (core.names.tokenise)
-    capitalised: bool        # starts with an upper-case letter, or is in a script without case
+    capitalised: bool  # starts with an upper-case letter, or is in a script without case
 
     @property
     def acronym(self) -> str:
@@ -72,10 +73,10 @@ def words(text: str) -> list[Word]:
 class Mention:
     start: int
     end: int
-    text: str          # text[start:end]
+    text: str  # text[start:end]
     entity_id: str
     kind: str
-    name: str          # the entity's name that matched
+    name: str  # the entity's name that matched
     name_type: str
     score: float
     how: str
@@ -90,7 +91,7 @@ class Suggestion:
     start: int
     end: int
     text: str
-    kind: str   # person | organisation
+    kind: str  # person | organisation
     why: str
 
     def as_dict(self) -> dict:
@@ -125,7 +126,7 @@ def _window_keys(ws: list[Word], longest: int, text: str):
             if j > i and not _joined(ws, j, text):
                 break
             tokens.extend(ws[j].tokens)
-            if any(w.capitalised for w in ws[i:j + 1]):
+            if any(w.capitalised for w in ws[i : j + 1]):
                 yield i, j + 1, n.tokens_key(tokens)
         w = ws[i]
         if w.capitalised and len(w.tokens) == 1 and len(w.tokens[0]) >= 4:
@@ -139,7 +140,7 @@ def _joined(ws: list[Word], j: int, text: str) -> bool:
     """Words j-1 and j are close enough to belong to one name: spaces or a hyphen between
     them, or a dot after an initial or an abbreviation ("Brig. Gen.", "J. Smith"), never
     the end of a sentence."""
-    gap = text[ws[j - 1].end:ws[j].start]
+    gap = text[ws[j - 1].end : ws[j].start]
     if not _GAP_RE.fullmatch(gap):
         return False
     if "." in gap:
@@ -158,8 +159,15 @@ def _case_agrees(name: str, window: list[Word]) -> bool:
     return acronyms <= {w.acronym for w in window}
 
 
-def find_mentions(text: str, source: Sequence[EntityRecord] | None = None, *, min_score: float = MIN_SCORE,
-                  family_names: bool = True, weak_aliases: bool = True, nested: bool = True) -> list[Mention]:
+def find_mentions(
+    text: str,
+    source: Sequence[EntityRecord] | None = None,
+    *,
+    min_score: float = MIN_SCORE,
+    family_names: bool = True,
+    weak_aliases: bool = True,
+    nested: bool = True,
+) -> list[Mention]:
     """Spans of ``text`` that name a known entity, in text order.
 
     ``source``: records to look for; None means the database match index. ``min_score``
@@ -186,7 +194,7 @@ def find_mentions(text: str, source: Sequence[EntityRecord] | None = None, *, mi
         if not entries:
             continue
         window = ws[i:j]
-        span_text = text[window[0].start:window[-1].end]
+        span_text = text[window[0].start : window[-1].end]
         tokens = tuple(n.fold_legal_forms([t for w in window for t in w.tokens]))
         analysed = n.AnalysedName(span_text, tokens, scripts=n.scripts(span_text))
         for record, name, an in entries:
@@ -208,8 +216,20 @@ def find_mentions(text: str, source: Sequence[EntityRecord] | None = None, *, mi
                     how += f"; transliterated ({'+'.join(sorted(analysed.scripts))} ~ {'+'.join(sorted(an.scripts))})"
             if name.type == "weak_alias":
                 score, how = min(score, WEAK_ALIAS_CAP), "weak alias; " + how
-            found.append(Mention(window[0].start, window[-1].end, span_text, record.entity_id, record.kind,
-                                 name.value, name.type, score, how, family_only=key.startswith("l:")))
+            found.append(
+                Mention(
+                    window[0].start,
+                    window[-1].end,
+                    span_text,
+                    record.entity_id,
+                    record.kind,
+                    name.value,
+                    name.type,
+                    score,
+                    how,
+                    family_only=key.startswith("l:"),
+                )
+            )
     return _resolve(found, nested)
 
 
@@ -246,19 +266,99 @@ def _resolve(found: list[Mention], nested: bool) -> list[Mention]:
 # ---------------------------------------------------------------------------- new entities
 
 _ORG_HEADS = {
-    "ministry", "ministerie", "ministerium", "department", "bank", "council", "office", "agency", "committee",
-    "commission", "embassy", "university", "institute", "academy", "bureau", "organization", "organisation",
-    "federation", "union", "foundation", "board", "court", "directorate", "administration", "centre", "center",
+    "ministry",
+    "ministerie",
+    "ministerium",
+    "department",
+    "bank",
+    "council",
+    "office",
+    "agency",
+    "committee",
+    "commission",
+    "embassy",
+    "university",
+    "institute",
+    "academy",
+    "bureau",
+    "organization",
+    "organisation",
+    "federation",
+    "union",
+    "foundation",
+    "board",
+    "court",
+    "directorate",
+    "administration",
+    "centre",
+    "center",
 }
 _ORG_LINKS = {"of", "for", "van", "voor", "für", "fur", "des", "der", "de", "du", "the", "on", "het"}
 _ARTICLES = {"the", "der", "die", "das", "de", "het", "la", "le", "les", "een", "a", "an", "ein", "eine"}
 _ORG_TAILS = {
-    "corporation", "corp", "company", "co", "inc", "ltd", "llc", "gmbh", "ag", "plc", "pjsc", "jsc", "oao", "ooo",
-    "group", "industries", "industry", "holding", "holdings", "bank", "airlines", "aviation", "systems",
-    "technologies", "electronics", "engineering", "trading", "shipping", "logistics", "foundation", "institute",
-    "agency", "council", "committee", "ministry", "organization", "organisation", "corps", "force", "forces",
-    "command", "guard", "police", "army", "navy", "university", "zone", "bv", "nv", "sa", "srl", "kg", "ministerium",
-    "regierung", "regering", "government", "party", "partei", "partij", "front", "brigade", "division", "staff",
+    "corporation",
+    "corp",
+    "company",
+    "co",
+    "inc",
+    "ltd",
+    "llc",
+    "gmbh",
+    "ag",
+    "plc",
+    "pjsc",
+    "jsc",
+    "oao",
+    "ooo",
+    "group",
+    "industries",
+    "industry",
+    "holding",
+    "holdings",
+    "bank",
+    "airlines",
+    "aviation",
+    "systems",
+    "technologies",
+    "electronics",
+    "engineering",
+    "trading",
+    "shipping",
+    "logistics",
+    "foundation",
+    "institute",
+    "agency",
+    "council",
+    "committee",
+    "ministry",
+    "organization",
+    "organisation",
+    "corps",
+    "force",
+    "forces",
+    "command",
+    "guard",
+    "police",
+    "army",
+    "navy",
+    "university",
+    "zone",
+    "bv",
+    "nv",
+    "sa",
+    "srl",
+    "kg",
+    "ministerium",
+    "regierung",
+    "regering",
+    "government",
+    "party",
+    "partei",
+    "partij",
+    "front",
+    "brigade",
+    "division",
+    "staff",
 }
 _NOT_PERSON = _ORG_HEADS | _ORG_TAILS | {"staff", "house", "state", "states", "general"}
 _TITLE_SUFFIXES = ("minister", "ministerin", "präsident", "prasident", "sprecher", "sprecherin", "botschafter")
@@ -268,7 +368,7 @@ _NAME_PARTICLES = {"bin", "ibn", "al", "el", "van", "von", "de", "der", "den", "
 def _is_title_at(ws: list[Word], i: int) -> int:
     """Number of words from i that form a title or rank (0 if none)."""
     for size in range(min(4, len(ws) - i), 0, -1):
-        tokens = tuple(t for w in ws[i:i + size] for t in w.tokens)
+        tokens = tuple(t for w in ws[i : i + size] for t in w.tokens)
         if tokens in n.TITLES:
             return size
     if len(ws[i].tokens) == 1 and ws[i].raw.casefold().endswith(_TITLE_SUFFIXES):
@@ -291,8 +391,11 @@ def suggest_new_entities(text: str, known: Iterable[Mention] = ()) -> list[Sugge
             while j < len(ws) and _is_title_at(ws, j) and _joined(ws, j, text):
                 j += _is_title_at(ws, j)
             name = []
-            while j < len(ws) and len(name) < 5 and _joined(ws, j, text) and (
-                ws[j].capitalised or (name and ws[j].raw.casefold() in _NAME_PARTICLES)
+            while (
+                j < len(ws)
+                and len(name) < 5
+                and _joined(ws, j, text)
+                and (ws[j].capitalised or (name and ws[j].raw.casefold() in _NAME_PARTICLES))
             ):
                 name.append(j)
                 j += 1
@@ -301,9 +404,12 @@ def suggest_new_entities(text: str, known: Iterable[Mention] = ()) -> list[Sugge
             if name and not any(ws[k].tokens[-1] in _NOT_PERSON for k in name):
                 first, last = ws[name[0]], ws[name[-1]]
                 if len(name) > 1 or len(first.raw) >= 3:
-                    title = text[ws[i].start:ws[j - len(name) - 1].end] if j - len(name) > i else ""
-                    out.append(Suggestion(first.start, last.end, text[first.start:last.end], "person",
-                                          f"after the title {title!r}"))
+                    title = text[ws[i].start : ws[j - len(name) - 1].end] if j - len(name) > i else ""
+                    out.append(
+                        Suggestion(
+                            first.start, last.end, text[first.start : last.end], "person", f"after the title {title!r}"
+                        )
+                    )
                 i = j
                 continue
         i += 1
@@ -336,23 +442,45 @@ def _organisations(ws: list[Word], text: str) -> list[Suggestion]:
         low = w.raw.casefold()
         if not w.capitalised and low not in {"gmbh", "bv", "nv"}:
             continue
-        if low in _ORG_HEADS and j + 1 < len(ws) and ws[j + 1].raw.casefold() in _ORG_LINKS and _joined(ws, j + 1, text):
+        if (
+            low in _ORG_HEADS
+            and j + 1 < len(ws)
+            and ws[j + 1].raw.casefold() in _ORG_LINKS
+            and _joined(ws, j + 1, text)
+        ):
             # "Ministry of (the) Defence (and Security)"
             k = j + 1
             end = None
-            while k < len(ws) and k - j <= 6 and _joined(ws, k, text) and (
-                ws[k].capitalised or ws[k].raw.casefold() in _ORG_LINKS
+            while (
+                k < len(ws)
+                and k - j <= 6
+                and _joined(ws, k, text)
+                and (ws[k].capitalised or ws[k].raw.casefold() in _ORG_LINKS)
             ):
                 if ws[k].capitalised:
                     end = k
                 k += 1
             if end is not None:
                 start = _capitalised_run_before(ws, j, text, limit=3)
-                out.append(Suggestion(ws[start].start, ws[end].end, text[ws[start].start:ws[end].end], "organisation",
-                                      f"{w.raw} {ws[j + 1].raw} ..."))
+                out.append(
+                    Suggestion(
+                        ws[start].start,
+                        ws[end].end,
+                        text[ws[start].start : ws[end].end],
+                        "organisation",
+                        f"{w.raw} {ws[j + 1].raw} ...",
+                    )
+                )
         elif low in _ORG_TAILS and j > 0 and ws[j - 1].capitalised and _joined(ws, j, text):
             start = _capitalised_run_before(ws, j - 1, text)
             if j - start >= 1:
-                out.append(Suggestion(ws[start].start, w.end, text[ws[start].start:w.end], "organisation",
-                                      f"capitalised words ending in {w.raw!r}"))
+                out.append(
+                    Suggestion(
+                        ws[start].start,
+                        w.end,
+                        text[ws[start].start : w.end],
+                        "organisation",
+                        f"capitalised words ending in {w.raw!r}",
+                    )
+                )
     return out

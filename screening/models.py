@@ -8,6 +8,7 @@ are "s:<consonant skeleton of a name token>", "n:<sorted skeletons of a whole na
 "f:<sorted folded spellings of a whole name>", "l:<skeleton of a person's family name>"
 (mentions only) and "i:<identifier>".
 """
+
 from django.db import models
 
 from core.fields import EnumField

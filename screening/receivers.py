@@ -6,6 +6,7 @@ against exactly what is published. Only entity versions matter; a sanction actio
 versions are ignored (its targets' entity documents, republished with their new
 sanctions section, come in the same batch, and sanctions don't affect matching).
 """
+
 from publishing.models import RecordType
 
 from . import index

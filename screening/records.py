@@ -3,6 +3,7 @@
 The publication workflow renders published documents into ``EntityRecord``; the write
 model adapter in ``screening.sources`` does the same for unpublished data.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ KINDS = ("person", "organisation")
 class NameRecord:
     value: str
     type: str = "primary"  # one of NAME_TYPES
-    lang: str = ""         # ISO 639-1 of the spelling, "" when unknown
+    lang: str = ""  # ISO 639-1 of the spelling, "" when unknown
 
     def __post_init__(self):
         if self.type not in NAME_TYPES:
@@ -79,8 +80,8 @@ class EntityRecord:
         return self.names[0].value if self.names else ""
 
 
-MAX_NAME_LENGTH = 1000      # characters per query name: far beyond any real name, bounded work
-MAX_QUERY_NAMES = 20        # names per query (a name and its aliases)
+MAX_NAME_LENGTH = 1000  # characters per query name: far beyond any real name, bounded work
+MAX_QUERY_NAMES = 20  # names per query (a name and its aliases)
 MAX_IDENTIFIERS = 20
 MAX_IDENTIFIER_LENGTH = 200
 
@@ -150,8 +151,9 @@ class Query:
         try:
             check_partial_date(birth_date, "birth_date")
         except ValueError as exc:
-            raise InvalidQuery("birth_date", f"{birth_date!r} is not a partial ISO date (YYYY, YYYY-MM or "
-                                             "YYYY-MM-DD)") from exc
+            raise InvalidQuery(
+                "birth_date", f"{birth_date!r} is not a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            ) from exc
         codes = []
         for country in _many(countries, "countries", len(COUNTRIES)):
             code = _text(country, "countries", 2).upper()

@@ -20,6 +20,7 @@ away by the facts that confirm or contradict it. Weights and why:
 
 Missing facts on either side are neutral. The result is clipped to 0..1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,8 +49,12 @@ class Feature:
     detail: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"feature": self.feature, "value": round(self.value, 4),
-                "contribution": round(self.contribution, 4), **self.detail}
+        return {
+            "feature": self.feature,
+            "value": round(self.value, 4),
+            "contribution": round(self.contribution, 4),
+            **self.detail,
+        }
 
 
 @dataclass(frozen=True)
@@ -59,14 +64,19 @@ class Result:
     caption: str
     score: float
     match: bool
-    name: str           # the candidate's name that matched best ("" when none did)
+    name: str  # the candidate's name that matched best ("" when none did)
     name_type: str
     features: tuple[Feature, ...]
 
     def as_dict(self) -> dict:
         return {
-            "entity_id": self.entity_id, "kind": self.kind, "caption": self.caption, "score": round(self.score, 4),
-            "match": self.match, "name": self.name, "name_type": self.name_type,
+            "entity_id": self.entity_id,
+            "kind": self.kind,
+            "caption": self.caption,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "name": self.name,
+            "name_type": self.name_type,
             "explanation": [f.as_dict() for f in self.features],
         }
 
@@ -127,8 +137,13 @@ def _name_feature(pq: PreparedQuery, names) -> tuple[float, Feature | None, Name
     if comparison is None:
         return 0.0, None, None
     detail = {
-        "query_name": qn.original, "matched_name": rec.value, "name_type": rec.type, "lang": rec.lang,
-        "similarity": comparison.score, "transliteration": _transliteration(qn, an), "how": comparison.explain(),
+        "query_name": qn.original,
+        "matched_name": rec.value,
+        "name_type": rec.type,
+        "lang": rec.lang,
+        "similarity": comparison.score,
+        "transliteration": _transliteration(qn, an),
+        "how": comparison.explain(),
     }
     if rec.type == "weak_alias":
         detail["note"] = f"weak alias: capped at {WEAK_ALIAS_CAP}, never a match on its own"
@@ -140,11 +155,16 @@ def _date_feature(q: str, c: str) -> Feature | None:
         return None
     n = min(len(q), len(c))
     if q[:4] != c[:4]:
-        return Feature("birth_date", DOB_YEAR_CONFLICT, DOB_YEAR_CONFLICT,
-                       {"query": q, "candidate": c, "result": "different year"})
+        return Feature(
+            "birth_date", DOB_YEAR_CONFLICT, DOB_YEAR_CONFLICT, {"query": q, "candidate": c, "result": "different year"}
+        )
     if q[:n] != c[:n]:
-        return Feature("birth_date", DOB_DAY_CONFLICT, DOB_DAY_CONFLICT,
-                       {"query": q, "candidate": c, "result": "same year, different month or day"})
+        return Feature(
+            "birth_date",
+            DOB_DAY_CONFLICT,
+            DOB_DAY_CONFLICT,
+            {"query": q, "candidate": c, "result": "same year, different month or day"},
+        )
     value = DOB_EXACT if n == 10 else DOB_AGREE
     precision = {4: "year", 7: "month", 10: "day"}[n]
     return Feature("birth_date", value, value, {"query": q, "candidate": c, "result": f"agree to the {precision}"})
@@ -155,9 +175,12 @@ def _country_feature(q: tuple[str, ...], c: tuple[str, ...]) -> Feature | None:
         return None
     shared = sorted(set(q) & set(c))
     if shared:
-        return Feature("countries", COUNTRY_AGREE, COUNTRY_AGREE, {"query": list(q), "candidate": list(c), "shared": shared})
-    return Feature("countries", COUNTRY_CONFLICT, COUNTRY_CONFLICT,
-                   {"query": list(q), "candidate": list(c), "shared": []})
+        return Feature(
+            "countries", COUNTRY_AGREE, COUNTRY_AGREE, {"query": list(q), "candidate": list(c), "shared": shared}
+        )
+    return Feature(
+        "countries", COUNTRY_CONFLICT, COUNTRY_CONFLICT, {"query": list(q), "candidate": list(c), "shared": []}
+    )
 
 
 def _identifier_feature(pq: PreparedQuery, record: EntityRecord) -> Feature | None:
@@ -194,8 +217,10 @@ def score(query: Query | PreparedQuery, record: EntityRecord, names=None, thresh
 
     total = base
     if base > 0:
-        for qualifier in (_date_feature(q.birth_date, record.birth_date),
-                          _country_feature(q.countries, record.countries)):
+        for qualifier in (
+            _date_feature(q.birth_date, record.birth_date),
+            _country_feature(q.countries, record.countries),
+        ):
             if qualifier:
                 features.append(qualifier)
                 total += qualifier.contribution
@@ -204,7 +229,12 @@ def score(query: Query | PreparedQuery, record: EntityRecord, names=None, thresh
             total += KIND_CONFLICT
     total = round(min(1.0, max(0.0, total)), 4)
     return Result(
-        entity_id=record.entity_id, kind=record.kind, caption=record.caption, score=total,
-        match=total >= threshold, name=name_rec.value if name_rec else "", name_type=name_rec.type if name_rec else "",
+        entity_id=record.entity_id,
+        kind=record.kind,
+        caption=record.caption,
+        score=total,
+        match=total >= threshold,
+        name=name_rec.value if name_rec else "",
+        name_type=name_rec.type if name_rec else "",
         features=tuple(features),
     )

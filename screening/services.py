@@ -13,13 +13,29 @@ documents become records through ``screening.sources.record_from_document``.
     find_mentions(text, source=None) -> [Mention]        known entities named in a text
     suggest_new_entities(text, known=()) -> [Suggestion] likely new persons/organisations
 """
+
 from .index import index_entities, index_entity, match, rebuild, remove_entities, remove_entity
 from .mentions import Mention, Suggestion, find_mentions, suggest_new_entities
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, Feature, Result, score
 
 __all__ = [
-    "THRESHOLD", "EntityRecord", "Feature", "InvalidQuery", "Mention", "NameRecord", "Query", "Result", "Suggestion",
-    "find_mentions", "index_entities", "index_entity", "match", "rebuild", "remove_entities", "remove_entity",
-    "score", "suggest_new_entities",
+    "THRESHOLD",
+    "EntityRecord",
+    "Feature",
+    "InvalidQuery",
+    "Mention",
+    "NameRecord",
+    "Query",
+    "Result",
+    "Suggestion",
+    "find_mentions",
+    "index_entities",
+    "index_entity",
+    "match",
+    "rebuild",
+    "remove_entities",
+    "remove_entity",
+    "score",
+    "suggest_new_entities",
 ]

@@ -10,6 +10,7 @@ Both read in chunks by primary key, one query per chunk, rather than through a
 server-side cursor: ``rebuild`` writes with COPY FREEZE, which PostgreSQL refuses while
 the transaction has a cursor open ("prior transaction activity").
 """
+
 from django.db.models import Prefetch
 
 from entities.models import Entity, Identifier, Name

@@ -8,6 +8,7 @@ reach an offset, which made the check cost ~60 µs per citation on 3 KB articles
 million citations in over a minute) and grows with the article's length. Memory stays
 bounded by one batch; a progress callback reports after each batch.
 """
+
 from dataclasses import dataclass
 
 from django.db import connection

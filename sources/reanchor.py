@@ -15,6 +15,7 @@ automatically: the claim would then be backed by words the curator never read. S
 citations, and any the cascade can't place with confidence, come back with a reason and
 the candidate spans for a curator to decide.
 """
+
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -51,8 +52,8 @@ def similarity(a, b):
 
 def context_score(prefix, suffix, text, start, end):
     """How much the text around text[start:end] resembles the old prefix and suffix (0–1)."""
-    new_prefix = text[max(0, start - CONTEXT):start]
-    new_suffix = text[end:end + CONTEXT]
+    new_prefix = text[max(0, start - CONTEXT) : start]
+    new_suffix = text[end : end + CONTEXT]
     return (similarity(prefix, new_prefix) + similarity(suffix, new_suffix)) / 2
 
 
@@ -91,8 +92,10 @@ def place(quote, prefix, suffix, start, end, text):
         if score >= CONTEXT_MIN or long_quote:
             return Placement("same_position", start, end, score)
     scored = sorted(
-        (_candidate(text, at, at + len(quote), context_score(prefix, suffix, text, at, at + len(quote)))
-         for at in occurrences(text, quote)),
+        (
+            _candidate(text, at, at + len(quote), context_score(prefix, suffix, text, at, at + len(quote)))
+            for at in occurrences(text, quote)
+        ),
         key=lambda c: -c["score"],
     )
     if not scored:
@@ -104,7 +107,9 @@ def place(quote, prefix, suffix, start, end, text):
                 "prefix and suffix now reads differently.",
                 candidates=candidates,
             )
-        return Placement(problem="not_found", detail="Neither the quote nor its surroundings occur in the corrected text.")
+        return Placement(
+            problem="not_found", detail="Neither the quote nor its surroundings occur in the corrected text."
+        )
     best = scored[0]
     if len(scored) == 1:
         if best["score"] >= CONTEXT_MIN or long_quote:

@@ -1,6 +1,7 @@
 """Operations on sources and citations that change several rows at once, each in one
 transaction: citing a span for a claim, superseding a source with a corrected text
 (re-anchoring its citations), and resolving what re-anchoring could not place."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 

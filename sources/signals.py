@@ -6,6 +6,7 @@ claims (a new citation linked, a citation's translation edited), with ``user`` a
 (``publishing``, above this app) receives it and puts the records showing those claims
 into a change set; its receivers return the change sets they used.
 """
+
 from django.dispatch import Signal
 
 claims_edited = Signal()

@@ -4,6 +4,7 @@ Offsets are Unicode code points (Python str indices), end exclusive: the same un
 PostgreSQL's substr() and char_length() count in a UTF-8 database, so the model and
 the database check one rule.
 """
+
 import unicodedata
 from itertools import pairwise
 from typing import NamedTuple
@@ -29,7 +30,7 @@ def span_context(text, start, end):
             code="span",
             params={"start": start, "end": end, "length": len(text)},
         )
-    return text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
+    return text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
 
 
 def find_quote(text, quote, nth=None):

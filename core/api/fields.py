@@ -1,5 +1,6 @@
 """Request fields that take JSON values at their type: DRF would coerce true to 1,
 "0.5" to 0.5 and 7 to "7", silently accepting what the schema says is invalid."""
+
 from rest_framework import serializers
 
 

@@ -1,6 +1,7 @@
 """Keyset ("cursor") pagination: a stable order on a unique column, an opaque cursor
 holding the last value seen, so pages stay correct while data is published and
 every page costs the same whatever its position."""
+
 import base64
 import json
 

@@ -1,4 +1,5 @@
 """What every partner API view shares: strict query parameters, times, ETags."""
+
 from datetime import UTC
 
 from django.utils import timezone

@@ -1,5 +1,6 @@
 """Analysing a whole name and comparing two: tokens aligned regardless of order, adjacent
 tokens merged, initials, strict edit distances on the folded keys."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
 
 @dataclass(frozen=True)
 class TokenPair:
-    query: str          # query token(s), space-joined when merged
+    query: str  # query token(s), space-joined when merged
     candidate: str
     similarity: float
     how: str
@@ -168,8 +169,13 @@ def _units(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[int], str, float], 
     units = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(tokens)]
     for i in range(len(tokens) - 1):
         if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
-            units.append((frozenset({i, i + 1}), tokens[i] + tokens[i + 1],
-                          token_weight(tokens[i]) + token_weight(tokens[i + 1])))
+            units.append(
+                (
+                    frozenset({i, i + 1}),
+                    tokens[i] + tokens[i + 1],
+                    token_weight(tokens[i]) + token_weight(tokens[i + 1]),
+                )
+            )
     return tuple(units)
 
 
@@ -240,8 +246,10 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool) -> NameCompari
         (1.0 if len(t) == 1 and unmatched_c else token_weight(t)) * UNMATCHED_QUERY_WEIGHT for t in unmatched_q
     )
     weights_c = sorted((token_weight(t) for t in unmatched_c), reverse=True)
-    penalty_c = sum(w * (UNMATCHED_QUERY_WEIGHT if i < contradicted else UNMATCHED_CANDIDATE_WEIGHT)
-                    for i, w in enumerate(weights_c))
+    penalty_c = sum(
+        w * (UNMATCHED_QUERY_WEIGHT if i < contradicted else UNMATCHED_CANDIDATE_WEIGHT)
+        for i, w in enumerate(weights_c)
+    )
     score = matched / (total + penalty_q + penalty_c)
     if any(token_weight(t) >= 1.0 for t in unmatched_c) and sum(1 for p in pairs if p.weight >= 1.0) <= 1:
         # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a name match.

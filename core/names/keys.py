@@ -1,5 +1,6 @@
 """Keys of one token that survive romanisation: the fold (spelling variants) and the
 consonant skeleton (unwritten vowels), and the retrieval keys built from them."""
+
 from __future__ import annotations
 
 import re
@@ -12,26 +13,26 @@ from functools import lru_cache
 # regular ways; each rule maps the variants to one spelling. Upper-case letters are
 # placeholders (the input is lower case), so "S" (Ш, Ч) stays apart from "s".
 _FOLD_RULES = [
-    (re.compile(r"shch|schtsch|shtsch"), "S"),           # Щ: Khrushchev / Chruschtschow
-    (re.compile(r"dzh|dsch|zh|dj"), "j"),                 # Дж, Ж: Dzhokhar / Dschochar, Djamal
-    (re.compile(r"tsch|tch|tsj|sch|sh|ch|sj"), "S"),      # Ш, Ч: Schoigu / Shoigu, Tschernenko / Chernenko
-    (re.compile(r"kh"), "h"),                             # Х: Khamenei / Hamenei
-    (re.compile(r"dh"), "z"),                             # ذ: Arabic dh, Persian z (Dhu al-Qadr / Zolghadr)
+    (re.compile(r"shch|schtsch|shtsch"), "S"),  # Щ: Khrushchev / Chruschtschow
+    (re.compile(r"dzh|dsch|zh|dj"), "j"),  # Дж, Ж: Dzhokhar / Dschochar, Djamal
+    (re.compile(r"tsch|tch|tsj|sch|sh|ch|sj"), "S"),  # Ш, Ч: Schoigu / Shoigu, Tschernenko / Chernenko
+    (re.compile(r"kh"), "h"),  # Х: Khamenei / Hamenei
+    (re.compile(r"dh"), "z"),  # ذ: Arabic dh, Persian z (Dhu al-Qadr / Zolghadr)
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
-    (re.compile(r"gh|q|ck|c(?![eiy])"), "k"),             # ق, غ: Bagheri / Baqeri, Ghasem / Qasem
+    (re.compile(r"gh|q|ck|c(?![eiy])"), "k"),  # ق, غ: Bagheri / Baqeri, Ghasem / Qasem
     (re.compile(r"c"), "s"),
-    (re.compile(r"tz|ts|z"), "s"),                        # Zelensky / Selensky, Yeltsin / Jelzin
+    (re.compile(r"tz|ts|z"), "s"),  # Zelensky / Selensky, Yeltsin / Jelzin
     (re.compile(r"x"), "ks"),
-    (re.compile(r"w"), "v"),                              # Wolodymyr / Volodymyr
-    (re.compile(r"(?<=[^aeiouy])yo"), "e"),               # Ё after a consonant: Artyom / Artem, Fyodor / Fedor
-    (re.compile(r"ou|oo"), "u"),                          # Yousef / Yusuf, Rouhani / Ruhani
+    (re.compile(r"w"), "v"),  # Wolodymyr / Volodymyr
+    (re.compile(r"(?<=[^aeiouy])yo"), "e"),  # Ё after a consonant: Artyom / Artem, Fyodor / Fedor
+    (re.compile(r"ou|oo"), "u"),  # Yousef / Yusuf, Rouhani / Ruhani
     (re.compile(r"ee|ea"), "i"),
-    (re.compile(r"ae"), "e"),                             # Praesident / Präsident
+    (re.compile(r"ae"), "e"),  # Praesident / Präsident
     (re.compile(r"oe"), "o"),
     (re.compile(r"ue"), "u"),
-    (re.compile(r"[yj]"), "i"),                           # Sergey / Sergej / Sergei, Zelenskyy / Selenskyj, Jurij / Yuri
-    (re.compile(r"(.)\1+"), r"\1"),                     # doubled letters: Hossein / Hosein, Mohammad / Mohamad
+    (re.compile(r"[yj]"), "i"),  # Sergey / Sergej / Sergei, Zelenskyy / Selenskyj, Jurij / Yuri
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Hossein / Hosein, Mohammad / Mohamad
 ]
 _VOWELS_RE = re.compile(r"[aeiou]")
 _DOUBLE_RE = re.compile(r"(.)\1+")

@@ -1,4 +1,5 @@
 """Retrieval keys of analysed names: what the match index stores and looks up."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Reading a name: which scripts it is written in, its ASCII form, its tokens, titles
 and legal forms (the first steps of ``core.names``)."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,16 @@ from anyascii import anyascii
 LATIN, CYRILLIC, GREEK, ARABIC, HEBREW, CJK, OTHER = "Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "CJK", "other"
 ABJADS = frozenset({ARABIC, HEBREW})
 _SCRIPT_PREFIXES = (
-    ("LATIN", LATIN), ("CYRILLIC", CYRILLIC), ("GREEK", GREEK), ("ARABIC", ARABIC), ("PERSIAN", ARABIC),
-    ("HEBREW", HEBREW), ("CJK", CJK), ("HANGUL", CJK), ("HIRAGANA", CJK), ("KATAKANA", CJK),
+    ("LATIN", LATIN),
+    ("CYRILLIC", CYRILLIC),
+    ("GREEK", GREEK),
+    ("ARABIC", ARABIC),
+    ("PERSIAN", ARABIC),
+    ("HEBREW", HEBREW),
+    ("CJK", CJK),
+    ("HANGUL", CJK),
+    ("HIRAGANA", CJK),
+    ("KATAKANA", CJK),
 )
 
 
@@ -47,10 +56,22 @@ _GREEK_RE = re.compile("|".join(_GREEK_DIGRAPHS), re.IGNORECASE)
 # Háček and cedilla letters that stand for two English ones (Czech, Slovak, Croatian,
 # Baltic and scholarly romanisations of Cyrillic and Persian: Janukovyč, Gašt-e Eršād,
 # Şor); NFKD would drop the mark and leave a different sound (c, s, z).
-_DIGRAPH_LETTERS = str.maketrans({
-    "č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ş": "sh", "Ş": "Sh", "ș": "sh", "Ș": "Sh",
-    "ć": "ch", "Ć": "Ch",
-})
+_DIGRAPH_LETTERS = str.maketrans(
+    {
+        "č": "ch",
+        "Č": "Ch",
+        "š": "sh",
+        "Š": "Sh",
+        "ž": "zh",
+        "Ž": "Zh",
+        "ş": "sh",
+        "Ş": "Sh",
+        "ș": "sh",
+        "Ș": "Sh",
+        "ć": "ch",
+        "Ć": "Ch",
+    }
+)
 _ARTICLE_RE = re.compile(r"(?<!\w)ال(?!له)(?=\w\w)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -125,28 +146,110 @@ _TITLE_MAX = max(map(len, TITLES))
 
 # Low-information tokens: particles of personal names, articles and prepositions of
 # organisation names, legal forms. They count, but little (see TOKEN_WEIGHTS).
-PARTICLES = frozenset({
-    "al", "el", "ul", "ud", "bin", "ibn", "bint", "binti", "ben", "abu", "abou", "abd", "van", "von", "der",
-    "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "y", "e", "of", "the", "and",
-    "for", "und", "fur", "des", "het", "en", "et",
-})
+PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "bin",
+        "ibn",
+        "bint",
+        "binti",
+        "ben",
+        "abu",
+        "abou",
+        "abd",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "das",
+        "le",
+        "la",
+        "y",
+        "e",
+        "of",
+        "the",
+        "and",
+        "for",
+        "und",
+        "fur",
+        "des",
+        "het",
+        "en",
+        "et",
+    }
+)
 # Legal forms folded to one spelling, so "Siemens Aktiengesellschaft" = "Siemens AG".
 LEGAL_FORMS = {
-    "aktiengesellschaft": "ag", "gesellschaft mit beschrankter haftung": "gmbh", "limited": "ltd",
-    "incorporated": "inc", "corporation": "corp", "company": "co", "public limited company": "plc",
-    "limited liability company": "llc", "obshchestvo s ogranichennoy otvetstvennostyu": "ooo",
-    "publichnoe aktsionernoe obshchestvo": "pao", "aktsionernoe obshchestvo": "ao",
-    "joint stock company": "jsc", "public joint stock company": "pjsc", "open joint stock company": "oao",
-    "closed joint stock company": "zao", "otkrytoe aktsionernoe obshchestvo": "oao",
-    "zakrytoe aktsionernoe obshchestvo": "zao", "sp z o o": "spzoo", "societatea cu raspundere limitata": "srl",
+    "aktiengesellschaft": "ag",
+    "gesellschaft mit beschrankter haftung": "gmbh",
+    "limited": "ltd",
+    "incorporated": "inc",
+    "corporation": "corp",
+    "company": "co",
+    "public limited company": "plc",
+    "limited liability company": "llc",
+    "obshchestvo s ogranichennoy otvetstvennostyu": "ooo",
+    "publichnoe aktsionernoe obshchestvo": "pao",
+    "aktsionernoe obshchestvo": "ao",
+    "joint stock company": "jsc",
+    "public joint stock company": "pjsc",
+    "open joint stock company": "oao",
+    "closed joint stock company": "zao",
+    "otkrytoe aktsionernoe obshchestvo": "oao",
+    "zakrytoe aktsionernoe obshchestvo": "zao",
+    "sp z o o": "spzoo",
+    "societatea cu raspundere limitata": "srl",
     "besloten vennootschap": "bv",
-    "naamloze vennootschap": "nv", "societe anonyme": "sa", "sociedad anonima": "sa",
+    "naamloze vennootschap": "nv",
+    "societe anonyme": "sa",
+    "sociedad anonima": "sa",
 }
-LEGAL_FORM_TOKENS = frozenset(LEGAL_FORMS.values()) | frozenset({
-    "ag", "gmbh", "ltd", "inc", "corp", "co", "plc", "llc", "llp", "lp", "ooo", "oao", "zao", "pao", "ao",
-    "jsc", "ojsc", "cjsc", "pjsc", "bv", "nv", "sa", "sarl", "sas", "spa", "srl", "kg", "ohg", "ug", "fze",
-    "fzco", "fzc",
-})
+LEGAL_FORM_TOKENS = frozenset(LEGAL_FORMS.values()) | frozenset(
+    {
+        "ag",
+        "gmbh",
+        "ltd",
+        "inc",
+        "corp",
+        "co",
+        "plc",
+        "llc",
+        "llp",
+        "lp",
+        "ooo",
+        "oao",
+        "zao",
+        "pao",
+        "ao",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "pjsc",
+        "bv",
+        "nv",
+        "sa",
+        "sarl",
+        "sas",
+        "spa",
+        "srl",
+        "kg",
+        "ohg",
+        "ug",
+        "fze",
+        "fzco",
+        "fzc",
+    }
+)
 _LEGAL_RE = re.compile(r"\b(" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\b")
 
 
@@ -164,8 +267,8 @@ def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
     i = 0
     while i < len(tokens):
         for n in range(min(_TITLE_MAX, len(tokens) - i - 1), 0, -1):
-            if tuple(tokens[i:i + n]) in TITLES:
-                titles.extend(tokens[i:i + n])
+            if tuple(tokens[i : i + n]) in TITLES:
+                titles.extend(tokens[i : i + n])
                 i += n
                 break
         else:

@@ -1,4 +1,5 @@
 """The change feed: every published version after a cursor, in publication order."""
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response

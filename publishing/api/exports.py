@@ -1,4 +1,5 @@
 """Bulk exports over HTTP: each format streamed from one snapshot."""
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema

@@ -37,13 +37,15 @@ class TagFilterSet(df.FilterSet):
         return queryset.filter(Q(*[Q(tags__contains=[tag(facet, n)]) for n in sorted(names)], _connector=Q.OR))
 
     def filter_authority(self, queryset, name, value):
-        names = set(Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list(
-            "name", flat=True))
+        names = set(
+            Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list("name", flat=True)
+        )
         return self._any_named(queryset, "authority", names, f"No authority is named or abbreviated {value!r}.")
 
     def filter_programme(self, queryset, name, value):
-        names = set(Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list(
-            "name", flat=True))
+        names = set(
+            Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list("name", flat=True)
+        )
         return self._any_named(queryset, "programme", names, f"No programme has the name or code {value!r}.")
 
     def filter_tag(self, queryset, name, value):
@@ -72,7 +74,9 @@ class EntityFilter(TagFilterSet):
     authority = df.CharFilter(
         method="filter_authority", help_text="An authority of one of its sanctions, by name or abbreviation (OFAC)."
     )
-    programme = df.CharFilter(method="filter_programme", help_text="A programme of one of its sanctions, by name or code.")
+    programme = df.CharFilter(
+        method="filter_programme", help_text="A programme of one of its sanctions, by name or code."
+    )
     measure = df.ChoiceFilter(
         choices=SanctionTarget.Measure.choices, method="filter_tag", help_text="A measure of one of its sanctions."
     )
@@ -110,9 +114,7 @@ class SanctionFilter(TagFilterSet):
     programme = df.CharFilter(method="filter_programme", help_text="By name or code.")
     kind = df.ChoiceFilter(choices=SanctionAction.Kind.choices, method="filter_tag")
     status = df.ChoiceFilter(choices=SanctionAction.Status.choices, method="filter_tag")
-    target = df.CharFilter(
-        method="filter_target", max_length=32, help_text="An entity id: actions that target it."
-    )
+    target = df.CharFilter(method="filter_target", max_length=32, help_text="An entity id: actions that target it.")
     announced_after = df.CharFilter(
         method="filter_announced",
         help_text="Announced on or after this date: YYYY, YYYY-MM or YYYY-MM-DD (partial dates compare by prefix).",

@@ -5,6 +5,7 @@ never re-rendered); these serializers describe them, field by field, so partners
 generate clients and the schema can be checked against real responses (schemathesis
 in CI). They must follow ``documents.py``.
 """
+
 from rest_framework import serializers
 
 from entities.models import Entity, Identifier, Name, Organisation, Relationship

@@ -1,5 +1,6 @@
 """Partner API: the sources that published documents cite, with their text and the
 published citations into it. A source nobody published a claim from is not shown."""
+
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Length
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -32,8 +33,18 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id", "title", "publisher", "url", "author", "language", "published", "retrieved_at", "sha256",
-            "length", "supersedes", "superseded_by",
+            "id",
+            "title",
+            "publisher",
+            "url",
+            "author",
+            "language",
+            "published",
+            "retrieved_at",
+            "sha256",
+            "length",
+            "supersedes",
+            "superseded_by",
         ]
 
     def get_length(self, source) -> int:
@@ -115,4 +126,3 @@ class SourceViewSet(StrictQueryParams, mixins.ListModelMixin, mixins.RetrieveMod
         heads = published_citing(Value(source.public_id)).only("record_type", "record_id", "document")
         source.published_citations = citations_into(source.public_id, heads)
         return source
-

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help="The partner (and system) the key is for.")
         parser.add_argument("--expires-in-days", type=int, default=None, help="Default: never expires.")
-        parser.add_argument("--rate-limit", type=int, default=None, help="Requests per minute (default: API_RATE_LIMIT).")
+        parser.add_argument(
+            "--rate-limit", type=int, default=None, help="Requests per minute (default: API_RATE_LIMIT)."
+        )
 
     def handle(self, name, expires_in_days, rate_limit, **options):
         name = name.strip()
