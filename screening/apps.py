@@ -7,7 +7,7 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         from publishing.signals import versions_published
-        from sources.reader import register_mention_finder
+        from sources.mentions import register_mention_finder
 
         from . import suggestions
         from .receivers import follow_publication

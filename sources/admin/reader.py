@@ -2,7 +2,8 @@
 cite a selected span for a claim, and supersede the article with a corrected text.
 
 Beside the article, the mentions of known entities it names, from the mention finder
-an app above this one registers (``register_mention_finder``; screening does): accepting one posts the same request as the cite panel, so it goes through the same
+an app above this one registers (``sources.mentions``; screening does):
+accepting one posts the same request as the cite panel, so it goes through the same
 checks, permissions and change-set recording.
 
 The browser (static/sources/reader.js) sends the selection as UTF-16 offsets, which
@@ -10,6 +11,7 @@ is what JavaScript counts, together with the selected words; the server converts
 to code points, checks the words against its own text, and stores the citation with
 quote, prefix and suffix taken from that text.
 """
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -20,41 +22,21 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from . import provenance, services
-from . import text as textlib
-from .models import Claim, Evidence, ReanchorProblem, Source
+from .. import provenance, services
+from .. import text as textlib
+from ..mentions import mention_finder
+from ..models import Claim, Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
-
-
-class MentionFinder:
-    """What the reader asks of a mention finder; this one finds nothing. Name matching
-    lives above this app (screening), which registers its own in its AppConfig.ready()."""
-
-    def offers(self, text, cited):
-        """Mentions of known entities in ``text`` (objects with start, end, cited...);
-        ``cited`` holds (start, end, entity id) of the spans already backing an entity."""
-        return []
-
-    def new_entities(self, text, offers, language=""):
-        """Names in ``text`` that may be entities nobody recorded yet."""
-        return []
-
-
-_mention_finder = MentionFinder()
-
-
-def register_mention_finder(finder):
-    global _mention_finder
-    _mention_finder = finder
 
 
 def json_errors(errors, status=400):
     """{"errors": {field: [message, ...]}, "message": "field: message; ..."}: the panel
     shows `message`, scripts can read the fields."""
     errors = {name: [str(m) for m in msgs] for name, msgs in errors.items()}
-    summary = "; ".join(f"{name}: {' '.join(msgs)}" if name != "__all__" else " ".join(msgs)
-                        for name, msgs in errors.items())
+    summary = "; ".join(
+        f"{name}: {' '.join(msgs)}" if name != "__all__" else " ".join(msgs) for name, msgs in errors.items()
+    )
     return JsonResponse({"errors": errors, "message": summary}, status=status)
 
 
@@ -196,7 +178,8 @@ class SourceReaderMixin:
     def reader_view(self, request, object_id):
         source = self._source(request, object_id)
         views = provenance.source_citations(source)
-        mentions = _mention_finder.offers(source.text, entity_citations(views))
+        finder = mention_finder()
+        mentions = finder.offers(source.text, entity_citations(views))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -207,7 +190,7 @@ class SourceReaderMixin:
             "citation_count": len(views),
             "kinds": provenance.KINDS,
             "mentions": mentions,
-            "new_entities": _mention_finder.new_entities(source.text, mentions, source.language),
+            "new_entities": finder.new_entities(source.text, mentions, source.language),
             "can_add_entity": request.user.has_perm("entities.add_entity"),
             "can_cite": self.can_cite(request, source),
             "can_supersede": self.can_supersede(request, source),
@@ -324,11 +307,14 @@ class SourceReaderMixin:
                 new = result.source
                 messages.success(request, f"{new} now supersedes {source.public_id}. {result.summary}")
                 if result.problems:
-                    url = reverse("admin:sources_reanchorproblem_changelist") + f"?source__id__exact={new.pk}&status=open"
+                    url = (
+                        reverse("admin:sources_reanchorproblem_changelist") + f"?source__id__exact={new.pk}&status=open"
+                    )
                     messages.warning(
                         request,
-                        format_html('<a href="{}">Place or dismiss the {} flagged citation(s)</a>.', url,
-                                    len(result.problems)),
+                        format_html(
+                            '<a href="{}">Place or dismiss the {} flagged citation(s)</a>.', url, len(result.problems)
+                        ),
                     )
                 return HttpResponseRedirect(reverse("admin:sources_source_change", args=[new.pk]))
         context = {
