@@ -34,7 +34,7 @@ THROUGHPUT_QUERIES = 8000
 
 def generate(n, seed=7):
     """Yield (record, [(query, kind)]) pairs; the queries are ways to screen that entity."""
-    from corpus.synthetic import CYRILLIC, GIVEN, LEGAL, ORG_WORDS, PERSIAN, PERSIAN_GIVEN, family, to_script, typo
+    from corpus.synthetic_words import CYRILLIC, GIVEN, LEGAL, ORG_WORDS, PERSIAN, PERSIAN_GIVEN, family, to_script, typo
     from screening.records import EntityRecord, NameRecord
 
     rng = random.Random(seed)
@@ -84,7 +84,7 @@ def generate(n, seed=7):
 
 
 def unknown_names(rng, count):
-    from corpus.synthetic import GIVEN, family
+    from corpus.synthetic_words import GIVEN, family
 
     out = []
     for _ in range(count):

@@ -30,7 +30,7 @@ from sanctions.models import Authority, Programme, SanctionAction, SanctionTarge
 from sources.models import Citation, Claim, Evidence, Source
 from sources.text import CONTEXT
 
-from .synthetic import AUTHORITIES, PROGRAMMES
+from .synthetic_words import AUTHORITIES, PROGRAMMES
 
 
 @dataclass

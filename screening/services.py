@@ -15,7 +15,8 @@ documents become records through ``screening.sources.record_from_document``.
 """
 
 from .index import index_entities, index_entity, match, rebuild, remove_entities, remove_entity
-from .mentions import Mention, Suggestion, find_mentions, suggest_new_entities
+from .mentions import Mention, Suggestion, find_mentions
+from .new_entities import suggest_new_entities
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, Feature, Result, score
 

@@ -16,6 +16,7 @@ marked as cited and not offered again. An entity deprecated or merged away in th
 model (awaiting review) is listed without an offer. Everything loads in a fixed number
 of queries: one index lookup, the entities, their names.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from entities.models import Entity, Name
 from sources import text as textlib
 from sources.provenance import admin_change_url
 
-from .mentions import Mention, Suggestion, find_mentions, suggest_new_entities
+from .mentions import Mention, Suggestion, find_mentions
+from .new_entities import suggest_new_entities
 
 
 @dataclass(eq=False)  # hashable by identity: the highlighter keys spans by it
@@ -40,7 +42,7 @@ class Offer:
     start_utf16: int
     end_utf16: int
     entity: object = None  # entities.Entity, None when the index knows an id the write model doesn't
-    claim: object = None   # the Name or Entity a citation of the span backs; None: nothing to offer
+    claim: object = None  # the Name or Entity a citation of the span backs; None: nothing to offer
     cited: bool = False
     unavailable: str = ""  # why there is no offer
 
