@@ -4,6 +4,7 @@ and one by one (ETags, "as of", tombstones).
 Only PublishedRecord heads and PublishedVersion rows are read: partners never see the
 write model. Documents go out exactly as published, with their version and time.
 """
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -14,7 +15,7 @@ from rest_framework.reverse import reverse
 from core.api.views import StrictQueryParams, etag_matches, parse_instant
 from publishing import documents
 from publishing.models import PublishedRecord, PublishedVersion
-from publishing.services import published_as_of
+from publishing.publication import published_as_of
 
 from . import serializers
 from .filters import EntityFilter, SanctionFilter
@@ -104,18 +105,52 @@ ENTITY_EXAMPLE = OpenApiExample(
         "type": "entity",
         "kind": "person",
         "caption": "Hossein Salami",
-        "citations": [{"source": "src_k3mf0aqjslv4", "start": 812, "end": 826, "quote": "Hossein Salami",
-                       "translation": ""}],
-        "names": [{"id": "clm_41", "value": "Hossein Salami", "type": "primary", "lang": "en",
-                   "citations": [{"source": "src_k3mf0aqjslv4", "start": 812, "end": 826, "quote": "Hossein Salami",
-                                  "translation": ""}]}],
+        "citations": [
+            {"source": "src_k3mf0aqjslv4", "start": 812, "end": 826, "quote": "Hossein Salami", "translation": ""}
+        ],
+        "names": [
+            {
+                "id": "clm_41",
+                "value": "Hossein Salami",
+                "type": "primary",
+                "lang": "en",
+                "citations": [
+                    {
+                        "source": "src_k3mf0aqjslv4",
+                        "start": 812,
+                        "end": 826,
+                        "quote": "Hossein Salami",
+                        "translation": "",
+                    }
+                ],
+            }
+        ],
         "identifiers": [],
-        "relationships": [{"id": "clm_57", "kind": "head_of", "object": "ent_5hx2ykq3bsdn", "role": "commander",
-                           "start": "", "end": "", "citations": []}],
-        "sanctions": [{"action": "act_b7c4r2lq0vzs", "authority": "Council of the European Union",
-                       "programme": None, "kind": "designation", "status": "in_force", "announced_date": "2023-07",
-                       "in_force_date": "", "end_date": "", "measures": ["asset_freeze", "travel_ban"],
-                       "target_claim": "clm_90"}],
+        "relationships": [
+            {
+                "id": "clm_57",
+                "kind": "head_of",
+                "object": "ent_5hx2ykq3bsdn",
+                "role": "commander",
+                "start": "",
+                "end": "",
+                "citations": [],
+            }
+        ],
+        "sanctions": [
+            {
+                "action": "act_b7c4r2lq0vzs",
+                "authority": "Council of the European Union",
+                "programme": None,
+                "kind": "designation",
+                "status": "in_force",
+                "announced_date": "2023-07",
+                "in_force_date": "",
+                "end_date": "",
+                "measures": ["asset_freeze", "travel_ban"],
+                "target_claim": "clm_90",
+            }
+        ],
         "person": {"title": "Maj. Gen.", "gender": "male", "birth_date": "1960", "nationalities": ["IR"]},
         "version": 3,
         "published_at": "2026-11-20T09:14:03.512Z",
@@ -124,37 +159,41 @@ ENTITY_EXAMPLE = OpenApiExample(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Published entities",
-        description="Persons and organisations, ordered by id; every filter narrows the list (AND).",
-        responses=serializers.EntitySerializer(many=True),
-    ),
-    retrieve=extend_schema(
-        summary="One published entity",
-        description="The published document: names, identifiers, relationships, sanctions with measures, and for "
-        "every claim its citations. Send `If-None-Match` with the ETag to get 304 when unchanged.",
-        parameters=[AS_OF],
-        responses={200: serializers.EntitySerializer, **DETAIL_RESPONSES},
-        examples=[ENTITY_EXAMPLE],
-    ),
+def published_views(serializer, plural, singular, list_description, **retrieve):
+    """The schema of a record type's list and detail views: the same parameters and
+    responses for every type, its serializer, names and descriptions."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"Published {plural}", description=list_description, responses=serializer(many=True)
+        ),
+        retrieve=extend_schema(
+            summary=f"One published {singular}",
+            parameters=[AS_OF],
+            responses={200: serializer, **DETAIL_RESPONSES},
+            **retrieve,
+        ),
+    )
+
+
+@published_views(
+    serializers.EntitySerializer,
+    "entities",
+    "entity",
+    "Persons and organisations, ordered by id; every filter narrows the list (AND).",
+    description="The published document: names, identifiers, relationships, sanctions with measures, and for "
+    "every claim its citations. Send `If-None-Match` with the ETag to get 304 when unchanged.",
+    examples=[ENTITY_EXAMPLE],
 )
 class EntityViewSet(PublishedViewSet):
     record_type = documents.ENTITY
     filterset_class = EntityFilter
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Published sanction actions",
-        description="Designations, delistings, export controls, threats; ordered by id.",
-        responses=serializers.SanctionSerializer(many=True),
-    ),
-    retrieve=extend_schema(
-        summary="One published sanction action",
-        parameters=[AS_OF],
-        responses={200: serializers.SanctionSerializer, **DETAIL_RESPONSES},
-    ),
+@published_views(
+    serializers.SanctionSerializer,
+    "sanction actions",
+    "sanction action",
+    "Designations, delistings, export controls, threats; ordered by id.",
 )
 class SanctionViewSet(PublishedViewSet):
     record_type = documents.SANCTION

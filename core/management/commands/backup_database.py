@@ -1,26 +1,27 @@
+"""Back up the configured database with pg_dump in custom format (for pg_restore, see
+restore_database), to var/backups/<UTC time>.dump or --output."""
+
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from core import pgtools
+from core.management.progress import ProgressCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Back up the configured database with pg_dump in custom format (for pg_restore, see "
-        "restore_database), to var/backups/<UTC time>.dump or --output."
-    )
+class Command(ProgressCommand):
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--output", help="the file to write (default var/backups/<UTC time>.dump)")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        super().add_arguments(parser)
 
     def handle(self, *args, output=None, no_progress=False, **options):
         db = settings.DATABASES["default"]
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = Path(output) if output else settings.BASE_DIR / "var" / "backups" / f"{stamp}.dump"
         if path.exists():
             raise CommandError(f"{path} exists already: choose another --output.")

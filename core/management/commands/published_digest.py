@@ -1,9 +1,14 @@
+"""Print the row count and a SHA-256 of the published model (latest documents; the whole
+version log): equal output means a restored database publishes exactly what the original
+did."""
+
 import hashlib
 import sys
 
-from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
+
+from core.management.progress import ProgressCommand
 
 # What partners can get: the latest document of every record, and the change feed.
 DIGESTS = {
@@ -38,14 +43,8 @@ def digests(progress=False):
     return out
 
 
-class Command(BaseCommand):
-    help = (
-        "Print the row count and a SHA-256 of the published model (latest documents; the whole "
-        "version log): equal output means a restored database publishes exactly what the original did."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+class Command(ProgressCommand):
+    help = __doc__
 
     def handle(self, *args, no_progress=False, **options):
         for label, (rows, digest) in digests(progress=not no_progress).items():

@@ -1,20 +1,21 @@
+"""Restore a backup_database archive with pg_restore into an empty database (created if
+missing): --database-url, else the configured one. All or nothing: one transaction."""
+
 import re
 import subprocess
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from psycopg import sql
 
-from core.env import database_from_url
 from core import pgtools
+from core.env import database_from_url
+from core.management.progress import ProgressCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Restore a backup_database archive with pg_restore into an empty database (created if "
-        "missing): --database-url, else the configured one. All or nothing: one transaction."
-    )
+class Command(ProgressCommand):
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .dump file written by backup_database (pg_dump --format=custom)")
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="restore into a database that has tables (the archive's are replaced)"
         )
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        super().add_arguments(parser)
 
     def handle(self, *args, file, database_url=None, force=False, no_progress=False, **options):
         path = Path(file)
@@ -43,8 +44,15 @@ class Command(BaseCommand):
                 f"Database {name} already has {existing} tables. Restore into an empty database "
                 "(--database-url, or TARGET=... with make), or pass --force to replace what the archive holds."
             )
-        args = [pgtools.program("pg_restore"), "--verbose", "--no-owner", "--no-acl", "--exit-on-error",
-                "--single-transaction", f"--dbname={name}"]
+        args = [
+            pgtools.program("pg_restore"),
+            "--verbose",
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={name}",
+        ]
         if existing:
             args += ["--clean", "--if-exists"]
         # Data is loaded before the archive's triggers are created (they are post-data),

@@ -1,19 +1,17 @@
+"""Recompute every source's SHA-256 and check every citation's quote, prefix and suffix
+against its span. Prints each problem; exits 1 when there is any."""
+
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from core.management.progress import ProgressCommand
 from sources.integrity import verify
 
 
-class Command(BaseCommand):
-    help = (
-        "Recompute every source's SHA-256 and check every citation's quote, prefix and suffix "
-        "against its span. Prints each problem; exits 1 when there is any."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+class Command(ProgressCommand):
+    help = __doc__
 
     def handle(self, *args, no_progress=False, **options):
         bars = {}

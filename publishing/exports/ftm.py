@@ -1,136 +1,41 @@
-"""Bulk exports of the published entities, streamed from the database.
+"""``entities.ftm.json``: FollowTheMoney entities, one JSON object per line: first an
+Article per source the current published entities cite, then each entity mapped
+(``ftm_entities``: the entity, its identifications, sanctions, relationships and
+documentation; mapping below and in the README)."""
 
-Three files of the current published entities (``PublishedRecord`` heads of type
-entity whose latest operation is an upsert: never an unpublished or retracted one),
-ordered by entity id:
-
-* ``entities.jsonl``: each entity's published document, one per line, as PostgreSQL
-  stores it (``document::text``, passed through as bytes, never parsed);
-* ``entities.ftm.json``: FollowTheMoney entities, one JSON object per line (mapping
-  below and in the README);
-* ``entities.csv``: one row per entity, the columns of ``CSV_COLUMNS``: each entity's
-  line as publication stored it on the head (``csv_row``), passed through as bytes.
-
-Each export is a generator of ``bytes`` chunks (one per batch of rows fetched), for a
-``StreamingHttpResponse``. Rows come through a server-side cursor, so memory does
-not grow with the number of entities. A server-side cursor lives in a transaction,
-and a streaming response is iterated after the view returned (outside any request
-transaction), so each export opens its own read-only REPEATABLE READ transaction
-when the first chunk is asked for, and ends it after the last one or when the
-consumer stops (closing the generator). All the queries of one export therefore see
-one snapshot; the number of queries doesn't depend on the number of entities.
-"""
-
-import csv
-import io
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC
 from itertools import islice
-from typing import Callable, Iterator
 
-from django.db import connection, transaction
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from psycopg.adapt import Loader
 
 from entities.models import Entity, Identifier, Name, Organisation, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Source
 
-from .documents import countries, is_sanctioned
-from .models import PublishedRecord, PublishedVersion, RecordType
-from .tags import source_tag_sql
-
-ROWS_PER_FETCH = 1000
-
-HEADS = PublishedRecord._meta.db_table
-VERSIONS = PublishedVersion._meta.db_table
-ENTITY, SANCTION = RecordType.ENTITY.value, RecordType.SANCTION.value
-UPSERT = PublishedVersion.Operation.UPSERT.value
-CURRENT_ENTITIES = f"FROM {HEADS} h WHERE h.record_type = '{ENTITY}' AND h.operation = '{UPSERT}'"
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    media_type: str
-    # stream() → a generator of bytes chunks, one per batch of rows_per_fetch rows
-    stream: Callable[..., Iterator[bytes]]
-    description: str
-
-    @property
-    def content_disposition(self):
-        return f'attachment; filename="{self.filename}"'
-
-
-class UnknownExport(LookupError):
-    pass
-
-
-def get_export(filename):
-    """The export served under ``filename``; UnknownExport names the ones there are."""
-    try:
-        return EXPORTS[filename]
-    except KeyError:
-        raise UnknownExport(f"No export named {filename!r}; there are: {', '.join(EXPORTS)}.") from None
-
-
-# ------------------------------------------------------------------- reading rows
-
-
-@contextmanager
-def _snapshot():
-    """One consistent, read-only view of the published model for a whole export."""
-    if connection.in_atomic_block:
-        # A caller's transaction (a test, a command): read in it. Only the first
-        # statement of a transaction may set its isolation level.
-        with transaction.atomic():
-            yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
-
-
-class _Utf8Bytes(Loader):
-    """A text column as the bytes the server sent (Django sets client_encoding UTF8)."""
-
-    def load(self, data):
-        return bytes(data)
-
-
-def _batches(sql, rows_per_fetch, raw_text=False):
-    """Lists of rows of ``sql``, fetched ``rows_per_fetch`` at a time from a server-side
-    cursor (call inside ``_snapshot``)."""
-    with connection.chunked_cursor() as cursor:
-        if raw_text:
-            cursor.cursor.adapters.register_loader("text", _Utf8Bytes)
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(rows_per_fetch):
-            yield rows
-
-
-# ------------------------------------------------------------------------- JSONL
-
-
-def entities_jsonl(rows_per_fetch=ROWS_PER_FETCH):
-    # jsonb's text form has no raw newline (JSON escapes control characters), so a
-    # document is exactly one line.
-    with _snapshot():
-        sql = f"SELECT h.document::text {CURRENT_ENTITIES} ORDER BY h.record_id"
-        for rows in _batches(sql, rows_per_fetch, raw_text=True):
-            yield b"\n".join(row[0] for row in rows) + b"\n"
-
+from ..documents import is_sanctioned
+from ..tags import source_tag_sql
+from .shared import (
+    CURRENT_ENTITIES,
+    ENTITY,
+    HEADS,
+    ROWS_PER_FETCH,
+    SANCTION,
+    UPSERT,
+    VERSIONS,
+    Export,
+    batches,
+    snapshot,
+)
 
 # ------------------------------------------------------------- rows with context
 
+
 def _iso(timestamp):
     """A timestamp as ISO 8601 text in UTC, formatted by the database (parsing it into
-    a datetime only to format it again costs more than the rest of a CSV row)."""
+    a datetime only to format it again costs more than mapping the rest of the row)."""
     return f"""to_char(({timestamp}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
@@ -141,10 +46,8 @@ def _iso(timestamp):
 # sanctions section.
 ENTITY_COLUMNS = [
     "h.document",
-    _iso("""(SELECT v.published_at FROM {VERSIONS} v
-               WHERE v.record_type = h.record_type AND v.record_id = h.record_id AND v.version = 1)""".format(
-        VERSIONS=VERSIONS
-    )),
+    _iso(f"""(SELECT v.published_at FROM {VERSIONS} v
+               WHERE v.record_type = h.record_type AND v.record_id = h.record_id AND v.version = 1)"""),
     _iso("h.published_at"),
     "h.version",
     f"""(SELECT jsonb_object_agg(o.record_id, jsonb_build_object(
@@ -175,103 +78,12 @@ class EntityRow:
 def _entity_rows(rows_per_fetch):
     """Batches of EntityRow."""
     sql = f"SELECT {', '.join(ENTITY_COLUMNS)} {CURRENT_ENTITIES} ORDER BY h.record_id"
-    for rows in _batches(sql, rows_per_fetch):
+    for rows in batches(sql, rows_per_fetch):
         # Django has psycopg hand jsonb over as text (its JSONField decodes it).
         yield [
             EntityRow(json.loads(doc), first, last, version, *(json.loads(c) if c else {} for c in context))
             for doc, first, last, version, *context in rows
         ]
-
-
-# --------------------------------------------------------------------------- CSV
-
-CSV_COLUMNS = [
-    ("id", "public id of the entity"),
-    ("kind", "person or organisation"),
-    ("org_kind", "kind of organisation (government_body, company, ...); empty for persons"),
-    ("caption", "the primary name (else the first name)"),
-    ("names", "every current name, primary first"),
-    ("countries", "ISO 3166-1 alpha-2: a person's nationalities, an organisation's countries"),
-    ("birth_date", "partial ISO date (1960, 1960-05, 1960-05-17); persons only"),
-    ("identifiers", "scheme:country:value (country may be empty), e.g. registration:RU:1027700001234"),
-    ("sanctioned", "true when a designation or export control targeting it is announced or in force"),
-    ("authorities", "authorities of every action targeting it (any kind or status)"),
-    ("programmes", "their programmes"),
-    ("measures", "measures against it (asset_freeze, travel_ban, ...)"),
-    ("actions", "public ids of those actions"),
-    ("first_published_at", "when its first version was published (ISO 8601, UTC)"),
-    ("last_published_at", "when its current version was published"),
-    ("version", "its current published version"),
-]
-
-
-def join_values(values):
-    """Several values in one cell: ``;``-separated, ``\\`` and ``;`` inside a value
-    escaped with a backslash (``split_values`` reverses it)."""
-    return ";".join(v.replace("\\", "\\\\").replace(";", "\\;") for v in dict.fromkeys(values) if v)
-
-
-def split_values(cell):
-    values, current, chars = [], [], iter(cell)
-    for char in chars:
-        if char == "\\":
-            current.append(next(chars, ""))
-        elif char == ";":
-            values.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if current or values:
-        values.append("".join(current))
-    return values
-
-
-def _utc_iso(when):
-    """A timestamp as the other exports give it: ISO 8601 in UTC, microseconds, Z."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def csv_row(document, first_published_at, last_published_at, version):
-    """An entity's line of entities.csv, CRLF-terminated. Publication stores it on the
-    entity's head (``services._append``): every cell changes only with a new version, so
-    the export streams stored lines as entities.jsonl streams documents, instead of
-    parsing and formatting a million documents per download."""
-    doc = document
-    sanctions = doc["sanctions"]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([  # RFC 4180: quotes where needed, CRLF line ends
-        doc["id"],
-        doc["kind"],
-        (doc.get("organisation") or {}).get("org_kind", ""),
-        doc["caption"],
-        join_values(n["value"] for n in doc["names"]),
-        join_values(countries(doc)),
-        (doc.get("person") or {}).get("birth_date", ""),
-        join_values(f"{i['scheme']}:{i['country']}:{i['value']}" for i in doc["identifiers"]),
-        "true" if is_sanctioned(sanctions) else "false",
-        join_values(s["authority"] for s in sanctions),
-        join_values(s["programme"] or "" for s in sanctions),
-        join_values(m for s in sanctions for m in s["measures"]),
-        join_values(s["action"] for s in sanctions),
-        _utc_iso(first_published_at),
-        _utc_iso(last_published_at),
-        str(version),
-    ])
-    return buffer.getvalue()
-
-
-def _csv_header():
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([name for name, _ in CSV_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
-
-
-def entities_csv(rows_per_fetch=ROWS_PER_FETCH):
-    yield _csv_header()
-    with _snapshot():
-        sql = f"SELECT h.csv_row {CURRENT_ENTITIES} ORDER BY h.record_id"
-        for rows in _batches(sql, rows_per_fetch, raw_text=True):
-            yield b"".join(row[0] for row in rows)
 
 
 # ---------------------------------------------------------------- FollowTheMoney
@@ -533,7 +345,7 @@ def cited_sources():
 
 
 def entities_ftm(rows_per_fetch=ROWS_PER_FETCH):
-    with _snapshot():
+    with snapshot():
         # Articles first, so that a reader meets every document before its references.
         sources = cited_sources().iterator(chunk_size=rows_per_fetch)
         while batch := list(islice(sources, rows_per_fetch)):
@@ -542,26 +354,9 @@ def entities_ftm(rows_per_fetch=ROWS_PER_FETCH):
             yield _json_lines(entity for row in rows for entity in ftm_entities(row))
 
 
-EXPORTS = {
-    e.filename: e
-    for e in (
-        Export(
-            "entities.jsonl",
-            "application/x-ndjson",
-            entities_jsonl,
-            "Every published entity document, one per line.",
-        ),
-        Export(
-            "entities.ftm.json",
-            "application/x-ndjson",
-            entities_ftm,
-            "FollowTheMoney entities (persons, organisations, sanctions, relationships, articles), one per line.",
-        ),
-        Export(
-            "entities.csv",
-            "text/csv; charset=utf-8; header=present",
-            entities_csv,
-            "One row per published entity.",
-        ),
-    )
-}
+EXPORT = Export(
+    "entities.ftm.json",
+    "application/x-ndjson",
+    entities_ftm,
+    "FollowTheMoney entities (persons, organisations, sanctions, relationships, articles), one per line.",
+)
