@@ -11,6 +11,7 @@ after it, and whether gunicorn's workers are the same processes as before (the a
 recovered without a restart of its own). Writes bench/results/faults.json; exits 1 if
 anything failed before or after the outage, or a worker was replaced.
 """
+
 import math
 import sys
 import threading
@@ -38,28 +39,20 @@ def main():
         parser.error("--restart-after must leave at least 10 s of load after it")
 
     stack = Stack(workers=args.workers, port=args.port)
-    stack.start_database()
-    try:
-        stack.prepare()
-        stack.start_app()
-        try:
-            endpoints = stack.endpoints()
-            done = {}
-            load = threading.Thread(
-                target=lambda: done.update(run=run_wrk(stack, interleave(endpoints), args.seconds, args.connections,
-                                                       args.threads))
+    with stack.serving() as endpoints:
+        done = {}
+        load = threading.Thread(
+            target=lambda: done.update(
+                run=run_wrk(stack, interleave(endpoints), args.seconds, args.connections, args.threads)
             )
-            workers_before = stack.worker_pids()
-            load.start()
-            time.sleep(args.restart_after)
-            print("restarting PostgreSQL", file=sys.stderr)
-            stopped_at, ready_at = stack.restart_database()
-            load.join()
-            workers_after = stack.worker_pids()
-        finally:
-            stack.stop_app()
-    finally:
-        stack.stop_database()
+        )
+        workers_before = stack.worker_pids()
+        load.start()
+        time.sleep(args.restart_after)
+        print("restarting PostgreSQL", file=sys.stderr)
+        stopped_at, ready_at = stack.restart_database()
+        load.join()
+        workers_after = stack.worker_pids()
 
     run = done["run"]
     split = windows(run["per_second"], stopped_at, ready_at)
@@ -82,9 +75,11 @@ def main():
         "per_second": split,
     }
     path = save("faults", result)
-    print(f"outage {result['outage_s']} s; failed answers before {failed['before']}, during {failed['during']}, "
-          f"after {failed['after']}; socket errors {sum(run['socket_errors'].values())}; "
-          f"same gunicorn workers: {result['same_gunicorn_workers']}")
+    print(
+        f"outage {result['outage_s']} s; failed answers before {failed['before']}, during {failed['during']}, "
+        f"after {failed['after']}; socket errors {sum(run['socket_errors'].values())}; "
+        f"same gunicorn workers: {result['same_gunicorn_workers']}"
+    )
     print(f"written to {path}")
     clean = failed["before"] == failed["after"] == 0 and result["same_gunicorn_workers"]
     return 0 if clean else 1

@@ -12,6 +12,7 @@
 * wrk drives the load (bench/wrk_mix.lua): round-robin over the requests, per-second
   counts of good and failed answers, latency percentiles.
 """
+
 import argparse
 import json
 import os
@@ -24,6 +25,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +64,13 @@ class Stack:
         from core.embedded_db import bin_dir
 
         run_as = {"user": "pgserver"} if os.geteuid() == 0 else {}  # pgserver's own account when root
-        return subprocess.run([str(bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args], check=True,
-                              capture_output=True, text=True, **run_as)
+        return subprocess.run(
+            [str(bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            **run_as,
+        )
 
     def restart_database(self):
         """Stop PostgreSQL (fast: open sessions are terminated) and start it again; returns
@@ -95,8 +102,9 @@ class Stack:
         }
 
     def manage(self, *args, check=True):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), capture_output=True, text=True
+        )
         if check and result.returncode != 0:
             raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result
@@ -108,27 +116,46 @@ class Stack:
         self.manage("load_seed_corpus", "-v0")
         self.manage("collectstatic", "--no-input", "-v0")
         self.staff_password = secrets.token_urlsafe(16)
-        self.manage("shell", "-c", (
-            "from core.roles import role_user\n"
-            f"u = role_user({STAFF_USER!r}, 'auditor'); u.set_password({self.staff_password!r}); u.save()\n"
-            "from core.models import LoginFailure; LoginFailure.objects.all().delete()"
-        ))
+        self.manage(
+            "shell",
+            "-c",
+            (
+                "from core.roles import role_user\n"
+                f"u = role_user({STAFF_USER!r}, 'auditor'); u.set_password({self.staff_password!r}); u.save()\n"
+                "from core.models import LoginFailure; LoginFailure.objects.all().delete()"
+            ),
+        )
         # A load test is not a partner: its key may make far more requests than the default.
         made = self.manage("create_api_key", "bench-load", "--rate-limit", "10000000", check=False)
         self.api_key = made.stdout.strip().splitlines()[-1] if made.returncode == 0 and made.stdout.strip() else None
-        listed = self.manage("shell", "-c", (
-            "import json\nfrom publishing.models import PublishedRecord\n"
-            "print(json.dumps([(r.record_id, r.document['kind'], r.document['names'][0]['value']) for r in "
-            "PublishedRecord.objects.filter(record_type='entity', operation='upsert').order_by('record_id')]))"
-        ))
+        listed = self.manage(
+            "shell",
+            "-c",
+            (
+                "import json\nfrom publishing.models import PublishedRecord\n"
+                "print(json.dumps([(r.record_id, r.document['kind'], r.document['names'][0]['value']) for r in "
+                "PublishedRecord.objects.filter(record_type='entity', operation='upsert').order_by('record_id')]))"
+            ),
+        )
         self.entities = json.loads(listed.stdout.strip().splitlines()[-1])
 
     def start_app(self, timeout=120):
         log = open(BENCH / "gunicorn.log", "ab")
         self.gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{self.port}",
-             "--workers", str(self.workers)],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=log,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.workers),
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=log,
         )
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -152,6 +179,22 @@ class Stack:
             self.gunicorn.terminate()
             self.gunicorn.wait(timeout=30)
 
+    @contextmanager
+    def serving(self, keep_database=False):
+        """Its PostgreSQL started and prepared, gunicorn serving; yields the endpoints.
+        Stops the app, then the database (unless ``keep_database``), however the block ends."""
+        self.start_database()
+        try:
+            self.prepare()
+            self.start_app()
+            try:
+                yield self.endpoints()
+            finally:
+                self.stop_app()
+        finally:
+            if not keep_database:
+                self.stop_database()
+
     # ------------------------------------------------------------------ requests
 
     def get(self, path, headers=None):
@@ -168,10 +211,12 @@ class Stack:
         with opener.open(self.base + "/admin/login/") as page:
             cookies = page.headers.get_all("Set-Cookie")
         csrf = re.search(r"csrftoken=([^;]+)", " ".join(cookies)).group(1)
-        data = urllib.parse.urlencode({"username": STAFF_USER, "password": self.staff_password,
-                                       "csrfmiddlewaretoken": csrf, "next": "/admin/"}).encode()
-        request = urllib.request.Request(self.base + "/admin/login/", data=data,
-                                         headers={"Cookie": f"csrftoken={csrf}"})
+        data = urllib.parse.urlencode(
+            {"username": STAFF_USER, "password": self.staff_password, "csrfmiddlewaretoken": csrf, "next": "/admin/"}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/admin/login/", data=data, headers={"Cookie": f"csrftoken={csrf}"}
+        )
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
@@ -196,8 +241,10 @@ class Stack:
                 "list": [("GET", "/api/v1/entities/", auth, None)],
                 "detail": [("GET", f"/api/v1/entities/{i}/", auth, None) for i in ids],
                 "export": [("GET", "/api/v1/exports/entities.jsonl", auth, None)],
-                "match": [("POST", "/api/v1/match/", posting, json.dumps(match_body(name, kind)))
-                          for _, kind, name in self.entities],
+                "match": [
+                    ("POST", "/api/v1/match/", posting, json.dumps(match_body(name, kind)))
+                    for _, kind, name in self.entities
+                ],
             }
         session = {"Cookie": self.session_cookie()}
         return {
@@ -229,8 +276,10 @@ def write_requests(requests, path):
     rows = []
     for method, target, headers, body in requests:
         header_items = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
-        rows.append(f"  {{method = {_lua_string(method)}, path = {_lua_string(target)}, "
-                    f"headers = {{{header_items}}}, body = {_lua_string(body) if body else 'nil'}}},")
+        rows.append(
+            f"  {{method = {_lua_string(method)}, path = {_lua_string(target)}, "
+            f"headers = {{{header_items}}}, body = {_lua_string(body) if body else 'nil'}}},"
+        )
     path.write_text("return {\n" + "\n".join(rows) + "\n}\n")
 
 
@@ -248,22 +297,37 @@ def run_wrk(stack, requests, seconds, connections, threads=2, timeout="10s"):
     file = BENCH / "requests.lua"
     write_requests(requests, file)
     result = subprocess.run(
-        ["wrk", f"--threads={threads}", f"--connections={connections}", f"--duration={seconds}s",
-         f"--timeout={timeout}", "--script", str(LUA), stack.base, "--", str(file)],
-        capture_output=True, text=True,
+        [
+            "wrk",
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            f"--timeout={timeout}",
+            "--script",
+            str(LUA),
+            stack.base,
+            "--",
+            str(file),
+        ],
+        capture_output=True,
+        text=True,
     )
     marker = "WRK_JSON "
     line = next((line for line in result.stdout.splitlines() if line.startswith(marker)), None)
     if result.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return json.loads(line[len(marker):])
+    return json.loads(line[len(marker) :])
 
 
 def machine():
     import platform
 
-    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def save(name, result):

@@ -12,6 +12,7 @@ errors) to bench/results/load.json. Exits 1 on any error. Where the API isn't th
 yet, the probes and two staff pages (admin list, trace page) stand in, and the result
 says ``"api": false``.
 """
+
 import sys
 
 from httpstack import Stack, interleave, load_arguments, machine, run_wrk, save
@@ -42,23 +43,13 @@ def main():
     args = parser.parse_args()
 
     stack = Stack(workers=args.workers, port=args.port)
-    stack.start_database()
-    try:
-        stack.prepare()
-        stack.start_app()
-        try:
-            endpoints = stack.endpoints()
-            print(f"mix of {', '.join(endpoints)}: {args.seconds} s at {args.connections} connections", file=sys.stderr)
-            mix = run_wrk(stack, interleave(endpoints), args.seconds, args.connections, args.threads)
-            alone = {}
-            for name, requests in endpoints.items() if args.per_endpoint else ():
-                print(f"{name} alone: {args.per_endpoint} s", file=sys.stderr)
-                alone[name] = summarise(run_wrk(stack, requests, args.per_endpoint, args.connections, args.threads))
-        finally:
-            stack.stop_app()
-    finally:
-        if not args.keep_database:
-            stack.stop_database()
+    with stack.serving(keep_database=args.keep_database) as endpoints:
+        print(f"mix of {', '.join(endpoints)}: {args.seconds} s at {args.connections} connections", file=sys.stderr)
+        mix = run_wrk(stack, interleave(endpoints), args.seconds, args.connections, args.threads)
+        alone = {}
+        for name, requests in endpoints.items() if args.per_endpoint else ():
+            print(f"{name} alone: {args.per_endpoint} s", file=sys.stderr)
+            alone[name] = summarise(run_wrk(stack, requests, args.per_endpoint, args.connections, args.threads))
 
     result = {
         "what": "wrk against gunicorn on 127.0.0.1 (DEBUG off, JSON request logs), seed corpus published",
@@ -76,8 +67,10 @@ def main():
     print(f"{'':14} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in rows:
         lat = r["latency_ms"]
-        print(f"{name:14} {r['requests_per_s']:8.1f} {lat['p50']:8.1f} {lat['p90']:8.1f} {lat['p99']:8.1f} "
-              f"{r['errors']:7d}")
+        print(
+            f"{name:14} {r['requests_per_s']:8.1f} {lat['p50']:8.1f} {lat['p90']:8.1f} {lat['p99']:8.1f} "
+            f"{r['errors']:7d}"
+        )
     print(f"written to {path}")
     return 1 if any(r["errors"] for _, r in rows) else 0
 

@@ -1,4 +1,5 @@
 """Persons and organisations: one Entity identity, details per kind, and their claims."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,7 @@ def _new_entity_id():
 @tracked()
 class Entity(Claim):
     """A person or an organisation: what a sanction targets. One id space for both."""
+
     claim_ptr = claim_link("entity")
 
     class Kind(models.TextChoices):
@@ -60,8 +62,10 @@ class Entity(Claim):
     @classmethod
     def trace_queryset(cls):
         """What the entity's trace page shows besides its claims: details, merge pointer."""
-        return cls.display_queryset().select_related("person", "organisation__parent", "merged_into").prefetch_related(
-            "organisation__parent__names", "merged_into__names"
+        return (
+            cls.display_queryset()
+            .select_related("person", "organisation__parent", "merged_into")
+            .prefetch_related("organisation__parent__names", "merged_into__names")
         )
 
     def trace_sections(self):
@@ -91,7 +95,13 @@ class Entity(Claim):
 
     def claims(self):
         """The entity and every claim about it that a quote can back, as a curator picks them."""
-        return [self, *self.names.all(), *self.identifiers.all(), *self.relationships.all(), *self.sanction_targets.all()]
+        return [
+            self,
+            *self.names.all(),
+            *self.identifiers.all(),
+            *self.relationships.all(),
+            *self.sanction_targets.all(),
+        ]
 
     def clean(self):
         if self.merged_into_id and self.merged_into_id == self.pk:
@@ -109,8 +119,25 @@ class Entity(Claim):
         return names[0].value if names else "(unnamed)"
 
 
+class KindDetails:
+    """Person or organisation details: one row per entity of ``entity_kind``, keyed by it."""
+
+    entity_kind = None
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} of {self.entity_id}"
+
+    def clean(self):
+        super().clean()
+        if self.entity_id and self.entity.kind != self.entity_kind:
+            label = str(self._meta.verbose_name).capitalize()
+            raise ValidationError(f"{label} belong to an entity of kind {self.entity_kind}.")
+
+
 @tracked()
-class Person(models.Model):
+class Person(KindDetails, models.Model):
+    entity_kind = Entity.Kind.PERSON
+
     entity = models.OneToOneField(Entity, primary_key=True, on_delete=models.CASCADE, related_name="person")
     title = models.CharField(max_length=200, blank=True, help_text="Title or rank as stated, e.g. “Maj. Gen.”.")
     gender = EnumField(choices=[("male", "male"), ("female", "female"), ("other", "other")], blank=True, default="")
@@ -121,16 +148,11 @@ class Person(models.Model):
         verbose_name = "person details"
         verbose_name_plural = "person details"
 
-    def __str__(self):
-        return f"person details of {self.entity_id}"
-
-    def clean(self):
-        if self.entity_id and self.entity.kind != Entity.Kind.PERSON:
-            raise ValidationError("Person details belong to an entity of kind person.")
-
 
 @tracked()
-class Organisation(models.Model):
+class Organisation(KindDetails, models.Model):
+    entity_kind = Entity.Kind.ORGANISATION
+
     class Kind(models.TextChoices):
         GOVERNMENT_BODY = "government_body", "government body"
         MILITARY_UNIT = "military_unit", "military unit"
@@ -141,9 +163,7 @@ class Organisation(models.Model):
         MEDIA = "media", "media"
         OTHER = "other", "other"
 
-    entity = models.OneToOneField(
-        Entity, primary_key=True, on_delete=models.CASCADE, related_name="organisation"
-    )
+    entity = models.OneToOneField(Entity, primary_key=True, on_delete=models.CASCADE, related_name="organisation")
     org_kind = EnumField(choices=Kind.choices, verbose_name="kind of organisation")
     countries = country_list()
     parent = models.ForeignKey(
@@ -162,21 +182,30 @@ class Organisation(models.Model):
             models.CheckConstraint(condition=~Q(parent=models.F("entity")), name="organisation_not_own_parent"),
         ]
 
-    def __str__(self):
-        return f"organisation details of {self.entity_id}"
-
     def clean(self):
-        if self.entity_id and self.entity.kind != Entity.Kind.ORGANISATION:
-            raise ValidationError("Organisation details belong to an entity of kind organisation.")
+        super().clean()
         if self.parent_id and self.parent_id == self.entity_id:
             raise ValidationError({"parent": "An organisation can't be its own parent."})
         if self.parent_id and self.parent.kind != Entity.Kind.ORGANISATION:
             raise ValidationError({"parent": "The parent must be an organisation."})
 
 
+class EntityPart:
+    """A claim that is part of one entity's record (a name, an identifier): the entity's
+    admin page edits it and its trace page shows it."""
+
+    def owner_record(self):
+        return self.entity
+
+    @classmethod
+    def display_queryset(cls):
+        return super().display_queryset().select_related("entity").prefetch_related("entity__names")
+
+
 @tracked()
-class Name(Claim):
+class Name(EntityPart, Claim):
     claim_ptr = claim_link("name")
+
     class Type(models.TextChoices):
         PRIMARY = "primary", "primary"
         ALIAS = "alias", "alias"
@@ -199,13 +228,6 @@ class Name(Claim):
     def __str__(self):
         return self.value
 
-    def owner_record(self):
-        return self.entity
-
-    @classmethod
-    def display_queryset(cls):
-        return super().display_queryset().select_related("entity").prefetch_related("entity__names")
-
     def clean(self):
         self.value = normalise(" ".join((self.value or "").split()))
         if not self.value:
@@ -217,8 +239,9 @@ class Name(Claim):
 
 
 @tracked()
-class Identifier(Claim):
+class Identifier(EntityPart, Claim):
     claim_ptr = claim_link("identifier")
+
     class Scheme(models.TextChoices):
         REGISTRATION = "registration", "company registration number"
         TAX = "tax", "tax number"
@@ -244,17 +267,11 @@ class Identifier(Claim):
     def __str__(self):
         return f"{self.get_scheme_display()} {self.value}"
 
-    def owner_record(self):
-        return self.entity
-
-    @classmethod
-    def display_queryset(cls):
-        return super().display_queryset().select_related("entity").prefetch_related("entity__names")
-
 
 @tracked()
 class Relationship(Claim):
     claim_ptr = claim_link("relationship")
+
     class Kind(models.TextChoices):
         HEAD_OF = "head_of", "head of"
         DEPUTY_HEAD_OF = "deputy_head_of", "deputy head of"
@@ -270,7 +287,9 @@ class Relationship(Claim):
     subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="relationships")
     kind = EnumField(choices=Kind.choices)
     object = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="inverse_relationships")
-    role = models.CharField(max_length=300, blank=True, help_text="The role as stated, e.g. “National Security Council spokesman”.")
+    role = models.CharField(
+        max_length=300, blank=True, help_text="The role as stated, e.g. “National Security Council spokesman”."
+    )
     start = PartialDateField(verbose_name="start date")
     end = PartialDateField(verbose_name="end date")
 
@@ -290,8 +309,11 @@ class Relationship(Claim):
 
     @classmethod
     def display_queryset(cls):
-        return super().display_queryset().select_related("subject", "object").prefetch_related(
-            "subject__names", "object__names"
+        return (
+            super()
+            .display_queryset()
+            .select_related("subject", "object")
+            .prefetch_related("subject__names", "object__names")
         )
 
     def clean(self):
