@@ -11,6 +11,7 @@ psycopg, and for each export: seconds, entities/s, MB/s, time to the first chunk
 and the ratio to COPY's rate in entities/s; then, in a second pass under tracemalloc (which slows Python
 down, hence apart), each export's peak Python memory.
 """
+
 import argparse
 import io
 import os

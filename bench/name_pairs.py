@@ -10,6 +10,7 @@ Reads ../shared/data/external/name-matching/ (only what is there; nothing is cop
   the same rows with typos and reorderings (all positives; recall only).
 Each pair is scored as a screening would: name 1 as the query, name 2 as a primary name.
 """
+
 import argparse
 import csv
 import os
@@ -22,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from screening.records import EntityRecord, Query
-from screening.scoring import score
+from screening.records import EntityRecord, Query  # noqa: E402 (after sys.path)
+from screening.scoring import score  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "external" / "name-matching"
 KINDS = {"Person": "person"}
@@ -40,7 +41,9 @@ def report(label, rows, threshold, show_errors):
     for name1, name2, truth, kind, extra in rows:
         s = pair_score(name1, name2, kind)
         predicted = s >= threshold
-        outcome = {(True, True): "TP", (False, True): "FN", (True, False): "FP", (False, False): "TN"}[(predicted, truth)]
+        outcome = {(True, True): "TP", (False, True): "FN", (True, False): "FP", (False, False): "TN"}[
+            (predicted, truth)
+        ]
         counts[outcome] += 1
         if outcome in ("FP", "FN"):
             errors.append((outcome, s, name1, name2, extra))
@@ -64,8 +67,16 @@ def main():
     cases = DATA / "nomenklatura-name_bench" / "cases.csv"
     if cases.exists():
         with cases.open(encoding="utf-8") as f:
-            rows = [(r["name1"], r["name2"], r["is_match"] == "true", KINDS.get(r["schema"]), r["quality"] + " " + r["schema"])
-                    for r in csv.DictReader(f)]
+            rows = [
+                (
+                    r["name1"],
+                    r["name2"],
+                    r["is_match"] == "true",
+                    KINDS.get(r["schema"]),
+                    r["quality"] + " " + r["schema"],
+                )
+                for r in csv.DictReader(f)
+            ]
         t = time.perf_counter()
         report("nomenklatura name_bench (all)", rows, args.threshold, args.errors)
         per_pair = (time.perf_counter() - t) / len(rows) * 1000
@@ -77,8 +88,10 @@ def main():
             with frozen.open(encoding="utf-8") as f:
                 c = Counter(r["outcome"] for r in csv.DictReader(f))
             tp, fp, fn = c["TP"], c["FP"], c["FN"]
-            print(f"  reference nomenklatura logic-v2 on the same pairs: precision {tp / (tp + fp):.3f}"
-                  f"  recall {tp / (tp + fn):.3f}  ({dict(c)})")
+            print(
+                f"  reference nomenklatura logic-v2 on the same pairs: precision {tp / (tp + fp):.3f}"
+                f"  recall {tp / (tp + fn):.3f}  ({dict(c)})"
+            )
 
     cross = DATA / "watchman" / "cross_script_pairs.csv"
     if cross.exists():
@@ -91,8 +104,11 @@ def main():
     treated = DATA / "yente-candidate_generation" / "positives_un_treated.csv"
     if untreated.exists() and treated.exists():
         with untreated.open(encoding="utf-8") as a, treated.open(encoding="utf-8") as b:
-            rows = [(t["full_name"], u["full_name"], True, "person", "")
-                    for u, t in zip(csv.DictReader(a), csv.DictReader(b)) if u["full_name"] and t["full_name"]]
+            rows = [
+                (t["full_name"], u["full_name"], True, "person", "")
+                for u, t in zip(csv.DictReader(a), csv.DictReader(b), strict=True)
+                if u["full_name"] and t["full_name"]
+            ]
         report("yente UN positives (treated vs untreated)", rows, args.threshold, args.errors)
 
 

@@ -17,6 +17,7 @@ Then rebuilds the match index and screens real names: every alias and, for perso
 a JSON object as its last line (what ``bench/run.py`` reads); exits 0 with
 {"skipped": ...} when the data is absent.
 """
+
 import argparse
 import csv
 import json
@@ -34,8 +35,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DATA = ROOT.parent / "shared" / "data" / "external" / "ofac-sdn" / "watchman-bench-2021-07"
 AUTHORITY = "Office of Foreign Assets Control"
 NULL = "-0-"
-MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                      "Dec"], 1)}
+MONTHS = {
+    m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)
+}
 DOB = re.compile(r"\bDOB (?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})\b")
 GENDER = re.compile(r"\bGender (Male|Female)\b")
 BATCH = 5000  # list entries per change set
@@ -94,7 +96,7 @@ def read_list(directory):
         seen = set()
         names = []
 
-        def add(value, name_type, span):
+        def add(value, name_type, span, seen=seen, names=names):  # this entry's sets
             value = normalise(" ".join(value.split()))
             if value and (value, name_type) not in seen:
                 seen.add((value, name_type))
@@ -112,8 +114,12 @@ def read_list(directory):
         entity = EntityDraft(derived_public_id("ent", f"ofac-sdn:{ent_num}"), kind, primary_span, names)
         if kind == "person":
             gender = GENDER.search(remarks)
-            entity.details = {"title": _value(title)[:200], "gender": gender.group(1).lower() if gender else "",
-                              "birth_date": _birth_date(remarks), "nationalities": []}
+            entity.details = {
+                "title": _value(title)[:200],
+                "gender": gender.group(1).lower() if gender else "",
+                "birth_date": _birth_date(remarks),
+                "nationalities": [],
+            }
         else:
             entity.details = {"org_kind": "other", "countries": [], "parent": None}
         code = program.split("]")[0].strip("[ ") if program else ""
@@ -131,15 +137,17 @@ def read_list(directory):
             span=program_span or primary_span,
             targets=[TargetDraft(0, ["asset_freeze"], primary_span)],
         )
-        articles.append(Article(
-            public_id=derived_public_id("src", f"ofac-sdn:2021-07:{ent_num}"),
-            title=f"OFAC SDN list, entry {ent_num} (July 2021)",
-            language="en",
-            published="2021-07",
-            text=text,
-            entities=[entity],
-            action=action,
-        ))
+        articles.append(
+            Article(
+                public_id=derived_public_id("src", f"ofac-sdn:2021-07:{ent_num}"),
+                title=f"OFAC SDN list, entry {ent_num} (July 2021)",
+                language="en",
+                published="2021-07",
+                text=text,
+                entities=[entity],
+                action=action,
+            )
+        )
     return articles, sorted(p for p in programmes if p)
 
 
@@ -196,8 +204,13 @@ def main():
         with transaction.atomic(), history.context(reason="OFAC SDN list (July 2021)", user=curator.pk):
             written = bulk.write(articles[i : i + BATCH], curator, authorities, programmes)
             t = time.perf_counter()
-            bulk.publish(written.keys, curator, reviewer, title=f"OFAC SDN list (July 2021), entries {i + 1}–",
-                         comment="Loaded by bench/ofac_sdn.py.")
+            bulk.publish(
+                written.keys,
+                curator,
+                reviewer,
+                title=f"OFAC SDN list (July 2021), entries {i + 1}–",
+                comment="Loaded by bench/ofac_sdn.py.",
+            )
         publish_seconds += time.perf_counter() - t
         published += written.entities
     loaded = time.perf_counter() - started
@@ -208,8 +221,10 @@ def main():
     rebuild(published_records(), progress=False)
     index_seconds = time.perf_counter() - t
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s), (SELECT count(*) FROM "
-                       f"{index.KEY_TABLE})", [index.ENTITY_TABLE, index.KEY_TABLE])
+        cursor.execute(
+            f"SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s), (SELECT count(*) FROM {index.KEY_TABLE})",
+            [index.ENTITY_TABLE, index.KEY_TABLE],
+        )
         index_bytes, keys = cursor.fetchone()
 
     cases = queries(articles, random.Random(7), args.queries)
@@ -221,19 +236,23 @@ def main():
         results = match(Query(name))
         timings.append((time.perf_counter() - t) * 1000)
         first += bool(results) and any(r.entity_id == expected and r.score == results[0].score for r in results)
-    print(json.dumps({
-        "entries": len(articles),
-        "entities_published": published,
-        "load_seconds": round(loaded, 1),
-        "publication_records_per_second": round(2 * published / publish_seconds) if publish_seconds else None,
-        "index_seconds": round(index_seconds, 1),
-        "index_bytes": index_bytes,
-        "index_keys": keys,
-        "queries": len(cases),
-        "match_p50_ms": round(percentile(timings, 50), 2),
-        "match_p95_ms": round(percentile(timings, 95), 2),
-        "found_first": round(first / len(cases), 3) if cases else None,
-    }))
+    print(
+        json.dumps(
+            {
+                "entries": len(articles),
+                "entities_published": published,
+                "load_seconds": round(loaded, 1),
+                "publication_records_per_second": round(2 * published / publish_seconds) if publish_seconds else None,
+                "index_seconds": round(index_seconds, 1),
+                "index_bytes": index_bytes,
+                "index_keys": keys,
+                "queries": len(cases),
+                "match_p50_ms": round(percentile(timings, 50), 2),
+                "match_p95_ms": round(percentile(timings, 95), 2),
+                "found_first": round(first / len(cases), 3) if cases else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

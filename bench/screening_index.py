@@ -16,6 +16,7 @@ rebuilds the match index with them, then reports:
 It REPLACES the match index of the configured database (DATABASE_URL, else the embedded
 one under var/); run ``manage.py rebuild_match_index`` afterwards to get the real one back.
 """
+
 import argparse
 import multiprocessing
 import os
@@ -34,7 +35,17 @@ THROUGHPUT_QUERIES = 8000
 
 def generate(n, seed=7):
     """Yield (record, [(query, kind)]) pairs; the queries are ways to screen that entity."""
-    from corpus.synthetic_words import CYRILLIC, GIVEN, LEGAL, ORG_WORDS, PERSIAN, PERSIAN_GIVEN, family, to_script, typo
+    from corpus.synthetic_words import (
+        CYRILLIC,
+        GIVEN,
+        LEGAL,
+        ORG_WORDS,
+        PERSIAN,
+        PERSIAN_GIVEN,
+        family,
+        to_script,
+        typo,
+    )
     from screening.records import EntityRecord, NameRecord
 
     rng = random.Random(seed)
@@ -57,13 +68,22 @@ def generate(n, seed=7):
                 names.append(NameRecord(" ".join(parts[:-1] + [family(rng, culture)]), "alias", "en"))
             if rng.random() < 0.1:
                 names.append(NameRecord(f"Abu {rng.choice(PERSIAN_GIVEN)}", "weak_alias", ""))
-            birth = f"{rng.randint(1940, 2000)}" + (f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                                                     if rng.random() < 0.5 else "")
+            birth = f"{rng.randint(1940, 2000)}" + (
+                f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.5 else ""
+            )
             record = EntityRecord(
-                entity_id, "person", names, birth_date=birth if rng.random() < 0.6 else "",
-                countries=({"fa": ["IR"], "ru": ["RU"], "en": ["GB", "DE", "NL", "US"]}[culture][:1]
-                           if rng.random() < 0.7 else ()),
-                identifiers=[("passport", f"{rng.choice('KPX')}{rng.randint(10**7, 10**8)}")] if rng.random() < 0.2 else [],
+                entity_id,
+                "person",
+                names,
+                birth_date=birth if rng.random() < 0.6 else "",
+                countries=(
+                    {"fa": ["IR"], "ru": ["RU"], "en": ["GB", "DE", "NL", "US"]}[culture][:1]
+                    if rng.random() < 0.7
+                    else ()
+                ),
+                identifiers=[("passport", f"{rng.choice('KPX')}{rng.randint(10**7, 10**8)}")]
+                if rng.random() < 0.2
+                else [],
             )
             queries = [(primary, "exact")]
             if native:
@@ -156,14 +176,19 @@ def main():
         rebuild(records(), total=args.n)
     built = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size(%s)), pg_size_pretty(pg_total_relation_size(%s)),"
-                       " (SELECT count(*) FROM screening_namekey)", [index.ENTITY_TABLE, index.KEY_TABLE])
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size(%s)), pg_size_pretty(pg_total_relation_size(%s)),"
+            " (SELECT count(*) FROM screening_namekey)",
+            [index.ENTITY_TABLE, index.KEY_TABLE],
+        )
         entity_size, key_size, key_rows = cursor.fetchone()
-    print(f"\nN = {args.n:,} entities: build {built:.1f} s ({args.n / built:,.0f} entities/s)"
-          f"{' (skipped)' if args.skip_build else ''}; {key_rows:,} keys; "
-          f"tables: entities {entity_size}, keys {key_size}")
+    print(
+        f"\nN = {args.n:,} entities: build {built:.1f} s ({args.n / built:,.0f} entities/s)"
+        f"{' (skipped)' if args.skip_build else ''}; {key_rows:,} keys; "
+        f"tables: entities {entity_size}, keys {key_size}"
+    )
 
-    queries, spare = targets[:args.queries], targets[args.queries:]
+    queries, spare = targets[: args.queries], targets[args.queries :]
     misses = unknown_names(rng, max(1, len(queries) // 5))
     for _, (name, _) in queries[:50]:
         match(Query(name))  # warm caches and the connection
@@ -189,30 +214,42 @@ def main():
         miss_timings.append((time.perf_counter() - t) * 1000)
         miss_matches += any(r.match for r in results)
     all_timings = timings + miss_timings
-    print(f"match latency over {len(all_timings)} queries: p50 {percentile(all_timings, 50):.1f} ms, "
-          f"p95 {percentile(all_timings, 95):.1f} ms, p99 {percentile(all_timings, 99):.1f} ms, "
-          f"mean {statistics.mean(all_timings):.1f} ms")
+    print(
+        f"match latency over {len(all_timings)} queries: p50 {percentile(all_timings, 50):.1f} ms, "
+        f"p95 {percentile(all_timings, 95):.1f} ms, p99 {percentile(all_timings, 99):.1f} ms, "
+        f"mean {statistics.mean(all_timings):.1f} ms"
+    )
     for kind, values in sorted(by_kind.items()):
-        print(f"  {kind:22} {len(values):5} queries  p50 {percentile(values, 50):5.1f} ms  p95 "
-              f"{percentile(values, 95):5.1f} ms  intended entity first (or tied): {sum(first[kind]) / len(first[kind]):.1%}")
-    print(f"  {'look-alike, not indexed':22} {len(miss_timings):5} queries  p50 {percentile(miss_timings, 50):5.1f} ms  p95 "
-          f"{percentile(miss_timings, 95):5.1f} ms  matched (score >= 0.7; one letter off an indexed name): {miss_matches}")
+        first_share = sum(first[kind]) / len(first[kind])
+        print(
+            f"  {kind:22} {len(values):5} queries  p50 {percentile(values, 50):5.1f} ms  p95 "
+            f"{percentile(values, 95):5.1f} ms  intended entity first (or tied): {first_share:.1%}"
+        )
+    print(
+        f"  {'look-alike, not indexed':22} {len(miss_timings):5} queries  "
+        f"p50 {percentile(miss_timings, 50):5.1f} ms  p95 {percentile(miss_timings, 95):5.1f} ms  "
+        f"matched (score >= 0.7; one letter off an indexed name): {miss_matches}"
+    )
 
     if args.workers:
         connection.close()
         counter = multiprocessing.Queue()
         mix = [q for _, q in spare] + unknown_names(random.Random(3), len(spare) // 5)
         random.Random(3).shuffle(mix)
-        processes = [multiprocessing.Process(target=worker, args=(mix[i::args.workers], args.seconds, counter))
-                     for i in range(args.workers)]
+        processes = [
+            multiprocessing.Process(target=worker, args=(mix[i :: args.workers], args.seconds, counter))
+            for i in range(args.workers)
+        ]
         for p in processes:
             p.start()
         for p in processes:
             p.join()
         results = [counter.get() for _ in processes]
         total, elapsed = sum(done for done, _ in results), max(seconds for _, seconds in results)
-        print(f"throughput: {args.workers} worker processes, {total} distinct queries in {elapsed:.1f} s: "
-              f"{total / elapsed:.0f} queries/s ({os.cpu_count()} CPUs, database on the same machine)")
+        print(
+            f"throughput: {args.workers} worker processes, {total} distinct queries in {elapsed:.1f} s: "
+            f"{total / elapsed:.0f} queries/s ({os.cpu_count()} CPUs, database on the same machine)"
+        )
 
 
 if __name__ == "__main__":

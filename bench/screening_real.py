@@ -19,6 +19,7 @@ Reads ../shared/data/external/ in place (nothing is copied into the project):
 It REPLACES the match index of the configured database; run
 ``manage.py rebuild_match_index`` afterwards.
 """
+
 import argparse
 import csv
 import os
@@ -88,10 +89,14 @@ def load_uk():
         if not names:
             continue
         dates = [d for d in dates if d]
-        records.append(EntityRecord(
-            f"uk-{group_id}", kind, [NameRecord(v, t, "") for v, t in names.items()],
-            birth_date=dates[0] if len(set(dates)) == 1 else "",
-        ))
+        records.append(
+            EntityRecord(
+                f"uk-{group_id}",
+                kind,
+                [NameRecord(v, t, "") for v, t in names.items()],
+                birth_date=dates[0] if len(set(dates)) == 1 else "",
+            )
+        )
     return records, sorted(set(cross_script)), sorted(set(reordered))
 
 
@@ -116,8 +121,10 @@ def main():
     records, cross_script, reordered = load_uk()
     started = time.perf_counter()
     rebuild(records, progress=False)
-    print(f"UK OFSI list 10/04/2025: {len(records)} entities, {sum(len(r.names) for r in records)} Latin names "
-          f"indexed in {time.perf_counter() - started:.1f} s")
+    print(
+        f"UK OFSI list 10/04/2025: {len(records)} entities, {sum(len(r.names) for r in records)} Latin names "
+        f"indexed in {time.perf_counter() - started:.1f} s"
+    )
 
     timings = []
 
@@ -142,18 +149,26 @@ def main():
                 stats[key]["match"] += matched
         print(f"{label}:")
         for kind, s in sorted(stats.items(), key=lambda kv: -kv[1]["n"]):
-            print(f"  {kind:28} {s['n']:5}  ranked first (or tied) {s['first'] / s['n']:6.1%}   "
-                  f"found as a match (>= 0.7) {s['match'] / s['n']:6.1%}")
+            print(
+                f"  {kind:28} {s['n']:5}  ranked first (or tied) {s['first'] / s['n']:6.1%}   "
+                f"found as a match (>= 0.7) {s['match'] / s['n']:6.1%}"
+            )
 
-    recall("cross-script queries (the list's own non-Latin spellings, Latin names indexed; organisation names "
-           "in Russian are mostly translations, not transliterations, of the English ones)", cross_script)
+    recall(
+        "cross-script queries (the list's own non-Latin spellings, Latin names indexed; organisation names "
+        "in Russian are mostly translations, not transliterations, of the English ones)",
+        cross_script,
+    )
     recall("reordered queries (title + FAMILY, Given)", reordered)
 
     untreated, treated = YENTE / "positives_un_untreated.csv", YENTE / "positives_un_treated.csv"
     if untreated.exists() and treated.exists():
         with untreated.open(encoding="utf-8") as a, treated.open(encoding="utf-8") as b:
-            pairs = [(u["full_name"], t["full_name"]) for u, t in zip(csv.DictReader(a), csv.DictReader(b), strict=True)
-                     if u["full_name"] and t["full_name"] and u["full_name"] != t["full_name"]]
+            pairs = [
+                (u["full_name"], t["full_name"])
+                for u, t in zip(csv.DictReader(a), csv.DictReader(b), strict=True)
+                if u["full_name"] and t["full_name"] and u["full_name"] != t["full_name"]
+            ]
         cases = []
         for clean, noisy in pairs:
             results = match(Query(clean), limit=1)
@@ -172,11 +187,15 @@ def main():
             birth = r["date_of_birth"] if len(r["date_of_birth"]) in (4, 7, 10) else ""
             without_date += any(x.match for x in run(Query(r["full_name"])))
             with_date += any(x.match for x in run(Query(r["full_name"], birth_date=birth)))
-        print(f"yente synthetic non-listed persons ({len(rows)}): reported as a match {without_date / len(rows):.1%} "
-              f"by name alone, {with_date / len(rows):.1%} with their birth date (some may be real namesakes)")
+        print(
+            f"yente synthetic non-listed persons ({len(rows)}): reported as a match {without_date / len(rows):.1%} "
+            f"by name alone, {with_date / len(rows):.1%} with their birth date (some may be real namesakes)"
+        )
 
-    print(f"latency over {len(timings)} queries at N={len(records)}: p50 {percentile(timings, 50):.1f} ms, "
-          f"p95 {percentile(timings, 95):.1f} ms, mean {statistics.mean(timings):.1f} ms")
+    print(
+        f"latency over {len(timings)} queries at N={len(records)}: p50 {percentile(timings, 50):.1f} ms, "
+        f"p95 {percentile(timings, 95):.1f} ms, mean {statistics.mean(timings):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Names, identifiers and outgoing relationships are edited as inlines of the entit
 page (the one place to edit them); the Name and Relationship admins are read-only
 indexes for searching across entities, linking back to that page.
 """
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -155,7 +156,8 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .select_related("subject", "object")
             .prefetch_related("subject__names", "object__names")
         )
@@ -198,7 +200,8 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .prefetch_related(Prefetch("names", queryset=Name.objects.order_by("type", "value")))
         )
 
@@ -254,11 +257,7 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
     def response_add(self, request, obj, post_url_continue=None):
         # Added without its details (the kind wasn't known when the page was built):
         # go on to the entity's page, where the details section now is.
-        if (
-            not self._kind(request, None)
-            and "_addanother" not in request.POST
-            and IS_POPUP_VAR not in request.POST
-        ):
+        if not self._kind(request, None) and "_addanother" not in request.POST and IS_POPUP_VAR not in request.POST:
             request.POST = request.POST.copy()
             request.POST["_continue"] = 1
         return super().response_add(request, obj, post_url_continue)
@@ -319,8 +318,12 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
             return "—"
         rels = obj.inverse_relationships.select_related("subject").prefetch_related("subject__names")
         items = [
-            (entity_link(r.subject), r.get_kind_display(), f" ({r.role})" if r.role else "",
-             " (deprecated)" if r.is_deprecated else "")
+            (
+                entity_link(r.subject),
+                r.get_kind_display(),
+                f" ({r.role})" if r.role else "",
+                " (deprecated)" if r.is_deprecated else "",
+            )
             for r in rels
         ]
         if not items:
@@ -367,7 +370,8 @@ class RelationshipAdmin(ReadOnlyClaimIndexMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .select_related("subject", "object")
             .prefetch_related("subject__names", "object__names")
         )

@@ -1,4 +1,5 @@
 """Admin for authorities, programmes and sanction actions with their targets."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -95,7 +96,8 @@ class SanctionActionAdmin(PublishedRecordAdminMixin, ClaimAdminMixin, admin.Mode
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .annotate(target_count=Count("targets", distinct=True))
             .order_by(*SanctionAction._meta.ordering)  # GROUP BY drops Meta.ordering
         )

@@ -1,4 +1,5 @@
 """Sanction actions as events: who acted, under which programme, on whom, with what."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -57,6 +58,7 @@ def _new_action_id():
 @tracked()
 class SanctionAction(Claim):
     claim_ptr = claim_link("sanctionaction")
+
     class Kind(models.TextChoices):
         DESIGNATION = "designation", "designation"
         DELISTING = "delisting", "delisting"
@@ -144,6 +146,7 @@ class SanctionAction(Claim):
 @tracked()
 class SanctionTarget(Claim):
     claim_ptr = claim_link("sanctiontarget")
+
     class Measure(models.TextChoices):
         ASSET_FREEZE = "asset_freeze", "asset freeze"
         TRAVEL_BAN = "travel_ban", "travel ban"
@@ -174,4 +177,6 @@ class SanctionTarget(Claim):
 
     @classmethod
     def display_queryset(cls):
-        return super().display_queryset().select_related("entity", "action__authority").prefetch_related("entity__names")
+        return (
+            super().display_queryset().select_related("entity", "action__authority").prefetch_related("entity__names")
+        )

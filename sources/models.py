@@ -4,6 +4,7 @@ Every fact in the write model (an entity, a name, an identifier, a relationship,
 sanction action or target) is a Claim by multi-table inheritance, so one Evidence
 table links any claim to the citations that state it, with real foreign keys.
 """
+
 import hashlib
 
 from django.conf import settings
@@ -54,7 +55,9 @@ class Source(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
-            models.CheckConstraint(condition=~models.Q(supersedes=models.F("id")), name="source_not_superseding_itself"),
+            models.CheckConstraint(
+                condition=~models.Q(supersedes=models.F("id")), name="source_not_superseding_itself"
+            ),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ says what its str() and owner_record() need), never one by one through
 Claim.specific(). The HTML built here escapes every piece of article text and every
 name on its own (format_html), so nothing from an article is ever marked safe whole.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,9 +42,7 @@ KINDS = {
 def claim_models():
     """claim_type -> model of every concrete claim model (Name, Entity, ...)."""
     return {
-        model._meta.model_name: model
-        for model in apps.get_models()
-        if issubclass(model, Claim) and model is not Claim
+        model._meta.model_name: model for model in apps.get_models() if issubclass(model, Claim) and model is not Claim
     }
 
 
@@ -214,9 +213,9 @@ class QuoteInContext:
         return format_html(
             "{}{}<mark>{}</mark>{}{}",
             "…" if s.cut_before else "",
-            text[s.lo:c.start],
+            text[s.lo : c.start],
             c.quote,
-            text[c.end:s.hi],
+            text[c.end : s.hi],
             "…" if s.cut_after else "",
         )
 
