@@ -146,6 +146,11 @@ class IdentifierInline(ClaimAdminMixin, admin.TabularInline):
     extra = 0
 
 
+def with_both_ends(relationships):
+    """Relationships with their subject and object and both names loaded (each row shows both)."""
+    return relationships.select_related("subject", "object").prefetch_related("subject__names", "object__names")
+
+
 class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInline):
     model = Relationship
     fk_name = "subject"
@@ -155,12 +160,7 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
     verbose_name_plural = "relationships (this entity is the subject)"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("subject", "object")
-            .prefetch_related("subject__names", "object__names")
-        )
+        return with_both_ends(super().get_queryset(request))
 
 
 # ------------------------------------------------------------------------- entities
@@ -369,12 +369,7 @@ class RelationshipAdmin(ReadOnlyClaimIndexMixin, admin.ModelAdmin):
     readonly_fields = ("subject_display", "object_display")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("subject", "object")
-            .prefetch_related("subject__names", "object__names")
-        )
+        return with_both_ends(super().get_queryset(request))
 
     @admin.display(description="subject (edit relationships there)")
     def subject_display(self, obj):
