@@ -1,14 +1,17 @@
 """Shared fixtures; pytest-django provides db, client, admin_client, admin_user."""
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from core.roles import role_user
-from entities.models import Entity, Name
+from entities.models import Entity
 from partners.models import ApiKey
 from publishing import services
 from sanctions.models import Authority, SanctionAction, SanctionTarget
-from tests.admin_helpers import make_citation, make_source
+from tests.builders import approve_now, citation, entity, make_source
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +26,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         cursor.execute(f"ALTER DATABASE {name} SET publishing.maintenance = 'on'")
         cursor.execute("SET publishing.maintenance = 'on'")
+
+
+@pytest.fixture(scope="class")
+def seed_corpus(django_db_setup, django_db_blocker):
+    """The seed corpus, published once for the tests of a class in a transaction rolled
+    back after them; each test's own transaction rolls back on top of it, so a test may
+    change it. (Used by a test outside a class, it is loaded for that test alone.) Not for
+    transactional tests: they commit, and end by emptying every table."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed_corpus", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -79,12 +94,10 @@ def users(db):
 def world(users):
     """A cited person and a cited action targeting them: edited by a curator, not yet reviewed."""
     src = make_source()
-    salami = make_citation(src, "Maj. Gen. Hossein Salami")
-    eu = make_citation(src, "The European Union added the Guard's aerospace unit to its list of targets")
-    person = Entity.objects.create(kind=Entity.Kind.PERSON)
-    person.citations.add(salami)
-    name = Name.objects.create(entity=person, value="Hossein Salami", type=Name.Type.PRIMARY, lang="en")
-    name.citations.add(salami)
+    salami = citation(src, "Maj. Gen. Hossein Salami")
+    eu = citation(src, "The European Union added the Guard's aerospace unit to its list of targets")
+    person = entity("Hossein Salami", Entity.Kind.PERSON, salami)
+    name = person.names.get()
     action = SanctionAction.objects.create(
         authority=Authority.objects.create(name="Council of the European Union", short_name="EU Council"),
         kind=SanctionAction.Kind.DESIGNATION,
@@ -114,12 +127,6 @@ def world(users):
     return w
 
 
-def approve_now(change_set, reviewer):
-    """Approve with the revisions as they are (what a reviewer who just loaded the diff sends)."""
-    keys = services.pending_keys(change_set)
-    return services.approve(change_set, reviewer, services.current_revisions(keys))
-
-
 @pytest.fixture
 def published(world, users):
     services.submit(world.change_set, users.curator)
@@ -142,22 +149,3 @@ def partner(api_key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
     return client
-
-
-def publish_edits(users, *records):
-    """Put the records' current state through the workflow: edit, submit, approve."""
-    change_set = None
-    for record in records:
-        change_set = services.record_edit(users.curator, record)
-    services.submit(change_set, users.curator)
-    return approve_now(change_set, users.reviewer)
-
-
-def cited_entity(source, quote, kind=Entity.Kind.ORGANISATION, **kwargs):
-    """An entity whose name is ``quote``, cited to where ``source`` says it."""
-    citation = make_citation(source, quote)
-    entity = Entity.objects.create(kind=kind, **kwargs)
-    entity.citations.add(citation)
-    name = Name.objects.create(entity=entity, value=quote, type=Name.Type.PRIMARY, lang="en")
-    name.citations.add(citation)
-    return entity

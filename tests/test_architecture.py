@@ -1,6 +1,7 @@
 """The layering the README describes, beyond what `lint-imports` checks: no app imports
 another inside a function (a hidden import is how an upward dependency hides), except
 in AppConfig.ready(), where an app connects itself to the apps below it."""
+
 import ast
 from pathlib import Path
 

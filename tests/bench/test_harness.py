@@ -1,4 +1,5 @@
 """The benchmark harness's pure helpers (make bench itself is not a test)."""
+
 import json
 from datetime import date
 
@@ -32,6 +33,14 @@ def test_the_results_file_is_named_by_date_and_size_and_holds_every_figure(tmp_p
     path = write_results(tmp_path, 1000, figures, {"machine": {"cpus": 2}, "entities": 1000})
     data = json.loads(path.read_text())
     assert data["machine"] == {"cpus": 2} and data["entities"] == 1000
-    assert data["figures"] == [{"name": "admin entity list", "value": 120.0, "unit": "ms", "target": "<= 500",
-                                "verdict": "pass", "note": "p50 of 20"}]
+    assert data["figures"] == [
+        {
+            "name": "admin entity list",
+            "value": 120.0,
+            "unit": "ms",
+            "target": "<= 500",
+            "verdict": "pass",
+            "note": "p50 of 20",
+        }
+    ]
     assert not list(tmp_path.glob("*.tmp"))

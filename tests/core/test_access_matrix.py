@@ -7,6 +7,7 @@ change sets start from edits). The test walks the admin's URL patterns, so a new
 without a row here fails it. The partner API's own matrix (keys: valid, revoked,
 expired) is tests/partners/test_matrix.py.
 """
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +15,6 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, reverse
 
@@ -79,8 +79,7 @@ def admin_patterns():
 
 
 @pytest.fixture
-def world(make_user):
-    call_command("load_seed_corpus", verbosity=0)
+def world(seed_corpus, make_user):
     for role in STAFF:
         make_user(role)  # "curator" and "reviewer" are the corpus's own editor and approver
     source = Source.objects.order_by("pk").first()
@@ -157,8 +156,15 @@ def expectations(source):
     # no model has a public page of its own on this site: 404 for every staff member
     on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Entity).pk, entity.pk])
     add("view_on_site", "GET", on_site, allow(NOBODY, denied=404))
-    for app_label, readers in (("auth", ADMINS), ("core", ADMINS), ("sources", READERS), ("publishing", READERS),
-                               ("entities", READERS), ("sanctions", READERS), ("pghistory", READERS)):
+    for app_label, readers in (
+        ("auth", ADMINS),
+        ("core", ADMINS),
+        ("sources", READERS),
+        ("publishing", READERS),
+        ("entities", READERS),
+        ("sanctions", READERS),
+        ("pghistory", READERS),
+    ):
         add("app_list", "GET", reverse("admin:app_list", args=[app_label]), allow(readers, denied=404))
     add("(?P<url>.*)$", "GET", "/admin/no-such-page/", allow(NOBODY, denied=404))
 

@@ -1,5 +1,6 @@
 """Back up, restore into a fresh database, and find the same provenance and the same
 published data there (pg_dump / pg_restore, custom format)."""
+
 import uuid
 
 import psycopg
@@ -10,7 +11,7 @@ from psycopg import sql
 
 from core import pgtools
 from core.management.commands.published_digest import digests
-from tests.db_helpers import database_url, manage
+from tests.builders import database_url, manage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,14 +28,18 @@ def scratch_database():
 def table_digests(info):
     """{table: (rows, md5 of its rows in order)} for every table of the database."""
     with psycopg.connect(**info) as conn:
-        tables = [t for (t,) in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-            "AND table_type = 'BASE TABLE' ORDER BY table_name"
-        )]
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
         return {
             table: conn.execute(
-                sql.SQL("SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {} t")
-                .format(sql.Identifier(table))
+                sql.SQL(
+                    "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {} t"
+                ).format(sql.Identifier(table))
             ).fetchone()
             for table in tables
         }

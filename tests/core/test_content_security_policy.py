@@ -1,5 +1,6 @@
 """A strict content security policy on every page, and nothing in our templates that it
 would block (the browser tests check the rendered pages in Chromium too)."""
+
 import re
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
 
-from tests.admin_helpers import make_source
+from tests.builders import make_source
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["config", "core", "corpus", "entities", "publishing", "sanctions", "screening", "sources", "templates"]

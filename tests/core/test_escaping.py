@@ -1,5 +1,6 @@
 """Markup in articles and names is shown as text on every page, and the admin's forms
 need their CSRF token."""
+
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -8,8 +9,7 @@ from entities.models import Entity, Name
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import Authority
 from sources.models import Citation
-from tests.admin_helpers import admin_form_data, admin_url
-from tests.factories import IMG, SCRIPT, hostile_world
+from tests.builders import IMG, SCRIPT, admin_form_data, admin_url, hostile_world
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,9 @@ def pages(src, man, firm, action, pending):
         f"/trace/source/{src.public_id}/",
         # the partner API as staff browse it, and its documentation
         f"/api/v1/entities/{man.public_id}/?format=api",
-        f"/api/v1/entities/?format=api",
+        "/api/v1/entities/?format=api",
         f"/api/v1/sources/{src.public_id}/?format=api",
-        f"/api/v1/changes/?format=api",
+        "/api/v1/changes/?format=api",
         "/api/v1/docs/",
     ]
 

@@ -1,4 +1,5 @@
 """/healthz (the process is up) and /readyz (database reachable, migrations applied)."""
+
 import socket
 
 import pytest

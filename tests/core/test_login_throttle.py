@@ -1,5 +1,6 @@
 """The admin login refuses further attempts after repeated failures for one username
 from one address, even with the right password, until the failures age out."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """field__any: the rows of field__in, with the values sent as one array."""
+
 import pytest
 
 from sanctions.models import Authority, Programme

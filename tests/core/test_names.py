@@ -1,49 +1,62 @@
 """Name normalisation and comparison: pure functions, no database."""
+
 import pytest
 
 from core import names as n
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Владимир Путин", "Vladimir Putin"),
-    ("Сергей Шойгу", "Sergei Shoigu"),          # NFKD first: й is и + breve, the breve goes
-    ("Ζελένσκι", "Zelenski"),
-    ("Βλαντιμίρ Πούτιν", "Vladimir Poutin"),   # Greek digraphs ντ, ου as foreign names use them
-    ("محمد حسین باقری", "mhmd hsyn bqry"),      # an abjad: short vowels are not written
-    ("Müller Łukasz Đorđe", "Muller Lukasz Dorde"),
-    ("Ａｌｉ", "Ali"),                            # NFKD: full-width forms
-    ("حجت\u200cالله", "hjtllh"),                # zero-width non-joiner dropped
-    ("plain ASCII", "plain ASCII"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Владимир Путин", "Vladimir Putin"),
+        ("Сергей Шойгу", "Sergei Shoigu"),  # NFKD first: й is и + breve, the breve goes
+        ("Ζελένσκι", "Zelenski"),
+        ("Βλαντιμίρ Πούτιν", "Vladimir Poutin"),  # Greek digraphs ντ, ου as foreign names use them
+        ("محمد حسین باقری", "mhmd hsyn bqry"),  # an abjad: short vowels are not written
+        ("Müller Łukasz Đorđe", "Muller Lukasz Dorde"),
+        ("Ａｌｉ", "Ali"),  # NFKD: full-width forms
+        ("حجت\u200cالله", "hjtllh"),  # zero-width non-joiner dropped
+        ("plain ASCII", "plain ASCII"),
+    ],
+)
 def test_ascii_form_transliterates_and_drops_diacritics(text, expected):
     assert n.ascii_form(text) == expected
 
 
-@pytest.mark.parametrize("text, tokens", [
-    ("Bagheri, Mohammad Hossein", ["bagheri", "mohammad", "hossein"]),
-    ("Naval’nyy", ["navalnyy"]),               # apostrophes vanish inside words
-    ("O'Brien-Smith", ["obrien", "smith"]),
-    ("U.N. Security Council", ["un", "security", "council"]),
-    ("Volkswagen Bank G.m.b.H.", ["volkswagen", "bank", "gmbh"]),
-    ("Mohammad ʿAlī", ["mohammad", "ali"]),
-    ("Janukovyč, Gašt-e Eršād, Ilan Şor", ["janukovych", "gasht", "e", "ershad", "ilan", "shor"]),  # č š ş: two letters
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("Bagheri, Mohammad Hossein", ["bagheri", "mohammad", "hossein"]),
+        ("Naval’nyy", ["navalnyy"]),  # apostrophes vanish inside words
+        ("O'Brien-Smith", ["obrien", "smith"]),
+        ("U.N. Security Council", ["un", "security", "council"]),
+        ("Volkswagen Bank G.m.b.H.", ["volkswagen", "bank", "gmbh"]),
+        ("Mohammad ʿAlī", ["mohammad", "ali"]),
+        (
+            "Janukovyč, Gašt-e Eršād, Ilan Şor",
+            ["janukovych", "gasht", "e", "ershad", "ilan", "shor"],
+        ),  # č š ş: two letters
+        ("", []),
+    ],
+)
 def test_tokenise(text, tokens):
     assert n.tokenise(text) == tokens
 
 
-@pytest.mark.parametrize("name, tokens, titles", [
-    ("Brig. Gen. Pat Ryder", ("pat", "ryder"), ("brig", "gen")),
-    ("Maj. Gen. Mohammad Hossein Bagheri", ("mohammad", "hossein", "bagheri"), ("maj", "gen")),
-    ("Mr Ned Price", ("ned", "price"), ("mr",)),
-    ("Generalmajor Igor Konashenkov", ("igor", "konashenkov"), ("generalmajor",)),
-    ("Mevrouw Sigrid Kaag", ("sigrid", "kaag"), ("mevrouw",)),
-    ("Général Thierry Burkhard", ("thierry", "burkhard"), ("general",)),
-    ("Präsident Putin", ("putin",), ("prasident",)),
-    ("Bagheri, Maj. Gen. Mohammad Hossein", ("mohammad", "hossein", "bagheri"), ("maj", "gen")),
-    ("General", ("general",), ()),   # a title alone is kept: something must remain
-])
+@pytest.mark.parametrize(
+    "name, tokens, titles",
+    [
+        ("Brig. Gen. Pat Ryder", ("pat", "ryder"), ("brig", "gen")),
+        ("Maj. Gen. Mohammad Hossein Bagheri", ("mohammad", "hossein", "bagheri"), ("maj", "gen")),
+        ("Mr Ned Price", ("ned", "price"), ("mr",)),
+        ("Generalmajor Igor Konashenkov", ("igor", "konashenkov"), ("generalmajor",)),
+        ("Mevrouw Sigrid Kaag", ("sigrid", "kaag"), ("mevrouw",)),
+        ("Général Thierry Burkhard", ("thierry", "burkhard"), ("general",)),
+        ("Präsident Putin", ("putin",), ("prasident",)),
+        ("Bagheri, Maj. Gen. Mohammad Hossein", ("mohammad", "hossein", "bagheri"), ("maj", "gen")),
+        ("General", ("general",), ()),  # a title alone is kept: something must remain
+    ],
+)
 def test_titles_and_ranks_are_stripped_and_last_first_reordered(name, tokens, titles):
     analysed = n.analyse(name, "person")
     assert analysed.tokens == tokens
@@ -58,72 +71,98 @@ def test_organisation_names_keep_title_words_and_fold_legal_forms():
     assert [v.tokens for v in variants] == [("dynamics",), ("general", "dynamics")]
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Selensky", "Zelenskyy"), ("Selenskyj", "Zelenskyy"), ("Zelensky", "Zelenskyy"),
-    ("Schoigu", "Shoigu"), ("Hosein", "Hossein"), ("Sergej", "Sergey"), ("Sergei", "Sergey"),
-    ("Wolodymyr", "Volodymyr"), ("Jurij", "Yuri"), ("Bagheri", "Baqeri"), ("Ghasem", "Qasem"),
-    ("Jelzin", "Yeltsin"), ("Rouhani", "Ruhani"), ("Tschernenko", "Chernenko"), ("Dschawad", "Javad"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Selensky", "Zelenskyy"),
+        ("Selenskyj", "Zelenskyy"),
+        ("Zelensky", "Zelenskyy"),
+        ("Schoigu", "Shoigu"),
+        ("Hosein", "Hossein"),
+        ("Sergej", "Sergey"),
+        ("Sergei", "Sergey"),
+        ("Wolodymyr", "Volodymyr"),
+        ("Jurij", "Yuri"),
+        ("Bagheri", "Baqeri"),
+        ("Ghasem", "Qasem"),
+        ("Jelzin", "Yeltsin"),
+        ("Rouhani", "Ruhani"),
+        ("Tschernenko", "Chernenko"),
+        ("Dschawad", "Javad"),
+    ],
+)
 def test_romanisation_variants_fold_together(a, b):
     assert n.fold(a.casefold()) == n.fold(b.casefold())
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Mohammad", "Muhammad"), ("Mohammed", "Muhammad"), ("Qoreishi", "Qureishi"), ("Yousef", "Yusuf"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Mohammad", "Muhammad"),
+        ("Mohammed", "Muhammad"),
+        ("Qoreishi", "Qureishi"),
+        ("Yousef", "Yusuf"),
+    ],
+)
 def test_vowel_variants_share_a_skeleton_and_score_high(a, b):
     assert n.skeleton(n.fold(a.casefold())) == n.skeleton(n.fold(b.casefold()))
     assert n.token_similarity(a.casefold(), b.casefold())[0] >= 0.85
 
 
-@pytest.mark.parametrize("query, candidate, at_least", [
-    ("Владимир Путин", "Vladimir Putin", 1.0),
-    ("محمد حسین باقری", "Mohammad Hossein Bagheri", 0.9),
-    ("Ζελένσκι", "Zelensky", 0.95),
-    ("Βλαντιμίρ Πούτιν", "Vladimir Putin", 0.95),
-    ("Владимир Зеленский", "Volodymyr Zelensky", 0.9),
-    ("Володимир Зеленський", "Volodymyr Zelenskyy", 0.9),
-    ("Сергей Шойгу", "Sergei Schoigu", 0.9),
-    ("سید حجت‌الله قریشی", "Seyed Hojjatollah Qureishi", 0.85),
-    ("حسن روحانی", "Hassan Rouhani", 0.85),
-    ("فلاديمير بوتين", "Vladimir Putin", 0.8),
-    ("ולדימיר פוטין", "Vladimir Putin", 0.8),
-    ("Wolodymyr Selensky", "Volodymyr Zelenskyy", 0.95),
-    ("Bagheri, Mohammad Hossein", "Mohammad Hossein Bagheri", 1.0),
-    ("BAGHERI Mohammad Hossein", "Mohammad Hossein Bagheri", 1.0),
-    ("Maj. Gen. Mohammad Hossein Bagheri", "Mohammad Hossein Bagheri", 1.0),
-    ("Mr. Ned Price", "Ned Price", 1.0),
-    ("Sayed Hojatollah QUREISHI", "Seyed Hojjatollah Qureishi", 0.9),
-    ("Muhammad Hosein Baqeri", "Mohammad Hossein Bagheri", 0.9),
-    ("Hans J Friedrich", "Hans Joachim Friedrich", 0.9),       # an initial
-    ("Vladimir Putin", "Vladimir Vladimirovich Putin", 0.9),   # extra candidate names count little
-    ("Gazprom", "Gazprom PJSC", 0.9),                          # so do legal forms
-    ("Abd Allah", "Abdullah", 0.9),                            # written apart or together
-    ("عبد الله", "Abdullah", 0.85),
-    ("SiemensAG", "Siemens AG", 0.95),
-    ("Olaf Scholze", "Olaf Scholz", 0.9),
-    ("Donlad Trump", "Donald Trump", 0.7),                     # a swap of neighbours is one edit
-    ("Oleksandr Viktorovyč Janukovyč", "Oleksandr Viktorovych Yanukovych", 0.9),
-    ("Artyom Gennadievich Sheykin", "Артем Геннадьевич Шейкин", 0.9),  # ё written e or yo
-    ("أحمد الحمزي", "Ahmad al-Hamzi", 0.9),                   # the article written joined
-    ("افشین خواجه فرد", "Afshin Khajeh Fard", 0.85),          # ج is a consonant
-    ("احمد ذوالقدر", "Ahmad Zolghadr", 0.85),                 # ذ: dh in Arabic, z in Persian
-])
+@pytest.mark.parametrize(
+    "query, candidate, at_least",
+    [
+        ("Владимир Путин", "Vladimir Putin", 1.0),
+        ("محمد حسین باقری", "Mohammad Hossein Bagheri", 0.9),
+        ("Ζελένσκι", "Zelensky", 0.95),
+        ("Βλαντιμίρ Πούτιν", "Vladimir Putin", 0.95),
+        ("Владимир Зеленский", "Volodymyr Zelensky", 0.9),
+        ("Володимир Зеленський", "Volodymyr Zelenskyy", 0.9),
+        ("Сергей Шойгу", "Sergei Schoigu", 0.9),
+        ("سید حجت‌الله قریشی", "Seyed Hojjatollah Qureishi", 0.85),
+        ("حسن روحانی", "Hassan Rouhani", 0.85),
+        ("فلاديمير بوتين", "Vladimir Putin", 0.8),
+        ("ולדימיר פוטין", "Vladimir Putin", 0.8),
+        ("Wolodymyr Selensky", "Volodymyr Zelenskyy", 0.95),
+        ("Bagheri, Mohammad Hossein", "Mohammad Hossein Bagheri", 1.0),
+        ("BAGHERI Mohammad Hossein", "Mohammad Hossein Bagheri", 1.0),
+        ("Maj. Gen. Mohammad Hossein Bagheri", "Mohammad Hossein Bagheri", 1.0),
+        ("Mr. Ned Price", "Ned Price", 1.0),
+        ("Sayed Hojatollah QUREISHI", "Seyed Hojjatollah Qureishi", 0.9),
+        ("Muhammad Hosein Baqeri", "Mohammad Hossein Bagheri", 0.9),
+        ("Hans J Friedrich", "Hans Joachim Friedrich", 0.9),  # an initial
+        ("Vladimir Putin", "Vladimir Vladimirovich Putin", 0.9),  # extra candidate names count little
+        ("Gazprom", "Gazprom PJSC", 0.9),  # so do legal forms
+        ("Abd Allah", "Abdullah", 0.9),  # written apart or together
+        ("عبد الله", "Abdullah", 0.85),
+        ("SiemensAG", "Siemens AG", 0.95),
+        ("Olaf Scholze", "Olaf Scholz", 0.9),
+        ("Donlad Trump", "Donald Trump", 0.7),  # a swap of neighbours is one edit
+        ("Oleksandr Viktorovyč Janukovyč", "Oleksandr Viktorovych Yanukovych", 0.9),
+        ("Artyom Gennadievich Sheykin", "Артем Геннадьевич Шейкин", 0.9),  # ё written e or yo
+        ("أحمد الحمزي", "Ahmad al-Hamzi", 0.9),  # the article written joined
+        ("افشین خواجه فرد", "Afshin Khajeh Fard", 0.85),  # ج is a consonant
+        ("احمد ذوالقدر", "Ahmad Zolghadr", 0.85),  # ذ: dh in Arabic, z in Persian
+    ],
+)
 def test_same_names_across_spellings_and_scripts(query, candidate, at_least):
     assert n.similarity(query, candidate, "person") >= at_least
 
 
-@pytest.mark.parametrize("query, candidate", [
-    ("Olga Barynova", "Oleg Baranov"),
-    ("Hans O Friedrich", "Hans Joachim Friedrich"),     # a contradicting initial
-    ("Octavian Scholz", "Olaf Scholz"),
-    ("Ahmad Hosseini", "Mohammad Hosseini"),
-    ("Ali Saddam Hussein al-Rawi", "Ali Saddam Hussein al-Tikriti"),  # one contradicting family name
-    ("Angelo Mercaz", "Angela Merkel"),
-    ("Vladimir Putin", "Владимир Зеленский"),
-    ("Putin", "Vladimir Vladimirovich Putin"),          # one word in common is a lead, not a match
-    ("Bagheri", "Mohammad Hossein Bagheri"),
-])
+@pytest.mark.parametrize(
+    "query, candidate",
+    [
+        ("Olga Barynova", "Oleg Baranov"),
+        ("Hans O Friedrich", "Hans Joachim Friedrich"),  # a contradicting initial
+        ("Octavian Scholz", "Olaf Scholz"),
+        ("Ahmad Hosseini", "Mohammad Hosseini"),
+        ("Ali Saddam Hussein al-Rawi", "Ali Saddam Hussein al-Tikriti"),  # one contradicting family name
+        ("Angelo Mercaz", "Angela Merkel"),
+        ("Vladimir Putin", "Владимир Зеленский"),
+        ("Putin", "Vladimir Vladimirovich Putin"),  # one word in common is a lead, not a match
+        ("Bagheri", "Mohammad Hossein Bagheri"),
+    ],
+)
 def test_different_names_stay_below_the_threshold(query, candidate):
     assert n.similarity(query, candidate, "person") < 0.7
 

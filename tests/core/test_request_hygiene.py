@@ -1,11 +1,12 @@
 """NUL bytes and invalid UTF-8 are refused with 400 naming where; oversized bodies with 413."""
+
 import json
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 
 from entities.models import Entity
-from tests.admin_helpers import admin_form_data, admin_url
+from tests.builders import admin_form_data, admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """One JSON line per request, carrying the request id that the response and the audit
 history carry too."""
+
 import io
 import json
 import logging
@@ -11,7 +12,7 @@ from django.urls import path
 
 from core.logs import JsonFormatter
 from entities.models import Entity
-from tests.admin_helpers import admin_form_data, admin_url
+from tests.builders import admin_form_data, admin_url
 
 pytestmark = pytest.mark.django_db
 

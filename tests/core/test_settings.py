@@ -1,4 +1,5 @@
 """Settings come from the environment; a malformed value stops start-up naming the variable."""
+
 import os
 import subprocess
 import sys
@@ -14,7 +15,11 @@ def load_settings(**env):
     base.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.DATABASES['default']['NAME'])"],
-        cwd=ROOT, env=base, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -31,7 +36,10 @@ URL = "postgres://u@127.0.0.1:5432/appdb"
         ({"SECRET_KEY": KEY, "DATABASE_URL": "sqlite:///db.sqlite3"}, "DATABASE_URL must be a postgres://"),
         ({"SECRET_KEY": KEY, "DATABASE_URL": "postgres://u@host:5432"}, "DATABASE_URL names no database"),
         ({"SECRET_KEY": KEY, "DATABASE_URL": URL, "ALLOWED_HOSTS": "a.example,,b.example"}, "ALLOWED_HOSTS"),
-        ({"SECRET_KEY": KEY, "DATABASE_URL": URL, "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE='forever' is not an integer"),
+        (
+            {"SECRET_KEY": KEY, "DATABASE_URL": URL, "CONN_MAX_AGE": "forever"},
+            "CONN_MAX_AGE='forever' is not an integer",
+        ),
     ],
 )
 def test_a_malformed_setting_stops_start_up_naming_it(env, message):

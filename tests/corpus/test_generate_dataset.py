@@ -1,4 +1,5 @@
 """generate_dataset: N synthetic entities published through review, reproducible from a seed."""
+
 import unicodedata
 
 import pytest
@@ -20,7 +21,9 @@ def generate(n, seed, **options):
 
 def published_hashes():
     return dict(
-        PublishedRecord.objects.filter(operation="upsert").order_by("record_id").values_list("record_id", "content_hash")
+        PublishedRecord.objects.filter(operation="upsert")
+        .order_by("record_id")
+        .values_list("record_id", "content_hash")
     )
 
 

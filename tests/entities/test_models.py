@@ -1,11 +1,12 @@
 """Entities and their claims: validation in the model and the same rules in the database."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from entities.models import Entity, Name, Organisation, Person, Relationship
 from sources.models import Claim
-from tests.factories import citation, person, source
+from tests.builders import citation, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,9 @@ def test_partial_dates_are_accepted_at_their_precision(value):
     assert Person.objects.get(pk=p.pk).birth_date == value
 
 
-@pytest.mark.parametrize("value", ["196", "1960-13", "1960-5", "1960-02-30", "2023-02-29", "17.05.1960", "1960-05-17T00"])
+@pytest.mark.parametrize(
+    "value", ["196", "1960-13", "1960-5", "1960-02-30", "2023-02-29", "17.05.1960", "1960-05-17T00"]
+)
 def test_malformed_partial_dates_are_refused_by_the_model(value):
     with pytest.raises(ValidationError) as err:
         Person(entity=person(), birth_date=value).full_clean()
@@ -71,7 +74,9 @@ def test_a_relationship_cannot_end_before_it_starts():
         Relationship.objects.create(subject=a, object=b, kind="member_of", start="2020-05", end="2019")
 
 
-@pytest.mark.parametrize("start,end", [("2020", "2020-01"), ("2020-05", "2020"), ("2020-05-01", "2020-05-01"), ("", "1999")])
+@pytest.mark.parametrize(
+    "start,end", [("2020", "2020-01"), ("2020-05", "2020"), ("2020-05-01", "2020-05-01"), ("", "1999")]
+)
 def test_ranges_at_different_precision_that_overlap_are_allowed(start, end):
     a, b = person("A"), person("B")
     Relationship(subject=a, object=b, kind="member_of", start=start, end=end).full_clean()

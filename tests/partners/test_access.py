@@ -1,4 +1,5 @@
 """API keys: who gets in, how keys are made, kept, revoked, throttled and logged."""
+
 import hashlib
 from datetime import timedelta
 from io import StringIO
@@ -119,7 +120,9 @@ class TestAccessLog:
         partner.get(ENTITIES + "?kind=person", HTTP_X_REQUEST_ID="partner-req-0001")
         partner.get(ENTITIES + "?country=XX")
         APIClient().get(ENTITIES)
-        rows = list(AccessLogEntry.objects.order_by("id").values_list("key", "endpoint", "status", "path", "request_id"))
+        rows = list(
+            AccessLogEntry.objects.order_by("id").values_list("key", "endpoint", "status", "path", "request_id")
+        )
         assert rows[0] == (key.pk, "api:entity-list", 200, ENTITIES + "?kind=person", "partner-req-0001")
         assert rows[1][:3] == (key.pk, "api:entity-list", 400)
         assert rows[2][:3] == (None, "api:entity-list", 401)
@@ -135,9 +138,7 @@ class TestAccessLog:
 class TestKeyAdmin:
     def test_an_admin_makes_a_key_and_sees_it_once(self, role_client):
         client = role_client("admin", username="boss")
-        response = client.post(
-            reverse("admin:partners_apikey_add"), {"name": "Bank X", "rate_limit": 100}, follow=True
-        )
+        response = client.post(reverse("admin:partners_apikey_add"), {"name": "Bank X", "rate_limit": 100}, follow=True)
         key = ApiKey.objects.get(name="Bank X")
         shown = [str(m) for m in response.context["messages"]]
         plain = next(word for m in shown for word in m.split() if word.startswith(key.prefix + "_"))
@@ -147,9 +148,7 @@ class TestKeyAdmin:
     def test_revoking_refuses_the_key_from_then_on(self, api_key, partner, role_client):
         key, _ = api_key
         client = role_client("admin", username="boss")
-        client.post(
-            reverse("admin:partners_apikey_changelist"), {"action": "revoke", "_selected_action": [key.pk]}
-        )
+        client.post(reverse("admin:partners_apikey_changelist"), {"action": "revoke", "_selected_action": [key.pk]})
         key.refresh_from_db()
         assert key.revoked_at is not None
         assert partner.get(ENTITIES).status_code == 401

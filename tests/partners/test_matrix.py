@@ -1,8 +1,8 @@
 """Who may call each partner API URL: every URL pattern under /api/ is covered, so a
 new endpoint without a row here fails this test."""
+
 from datetime import timedelta
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient

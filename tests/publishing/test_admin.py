@@ -10,7 +10,7 @@ from entities.models import Entity, Name
 from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import SanctionAction
-from tests.admin_helpers import admin_form_data, admin_url
+from tests.builders import admin_form_data, admin_url
 
 
 def client_for(user):
@@ -237,6 +237,6 @@ def test_the_trace_page_shows_who_approved_each_published_version(published, use
     page = client_for(users.auditor).get(f"/trace/entity/{published.person.public_id}/")
     assert page.status_code == 200
     html = page.content.decode()
-    row = html[html.index('id="publication"'):]
+    row = html[html.index('id="publication"') :]
     assert "rita" in row and "cora" in row  # approved by the reviewer, submitted by the curator
     assert f"#{published.change_set.pk}" in row

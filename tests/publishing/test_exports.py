@@ -4,25 +4,19 @@ import csv
 import io
 import json
 import os
-import threading
-import tracemalloc
 from datetime import UTC
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.management import call_command
-from django.db import connection, connections, transaction
-from django.http import StreamingHttpResponse
+from django.db import connection
 
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import exports, services
 from publishing.documents import claim_id
 from publishing.models import PublishedRecord, PublishedVersion
-from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
-from tests.admin_helpers import make_citation, make_source
-
-from tests.conftest import approve_now
+from sanctions.models import Programme, SanctionAction
+from tests.builders import cited, jsonl_documents, publish_edits, read_export
 
 
 def followthemoney():
@@ -35,6 +29,7 @@ def followthemoney():
             raise
         pytest.skip("followthemoney is not installed (its PyICU needs g++, pkg-config, libicu-dev; see README)")
     return followthemoney
+
 
 CSV_HEADER = [
     "id",
@@ -56,19 +51,8 @@ CSV_HEADER = [
 ]
 
 
-def read(name, **kwargs):
-    return b"".join(exports.get_export(name).stream(**kwargs))
-
-
-def jsonl_documents():
-    data = read("entities.jsonl")
-    assert data == b"" or data.endswith(b"\n")
-    # Split on b"\n" only: a document may hold U+2028, which str.splitlines() splits on.
-    return [json.loads(line) for line in data.split(b"\n")[:-1]]
-
-
 def csv_rows():
-    text = read("entities.csv").decode("utf-8")
+    text = read_export("entities.csv").decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert text.split("\r\n", 1)[0].split(",") == CSV_HEADER
     return rows
@@ -80,7 +64,7 @@ def ftm_entities(clean=True):
     (unless ``clean`` is off), and every reference points at an entity of the export
     of a schema the property takes."""
     ftm_model = followthemoney().model
-    lines = read("entities.ftm.json").split(b"\n")
+    lines = read_export("entities.ftm.json").split(b"\n")
     assert lines.pop() == b""
     entities = {}
     for line in lines:
@@ -110,65 +94,7 @@ def published_entity_heads():
     return PublishedRecord.objects.filter(record_type="entity", operation="upsert").order_by("record_id")
 
 
-# ------------------------------------------------------------------------- builders
-
-
-def cited(claim, citation):
-    claim.citations.add(citation)
-    return claim
-
-
-def publish_entities(users, count, quote_text=None):
-    """``count`` published entities (persons and organisations alternately), each with
-    names, details, an identifier, a relationship to the one before, all targeted by
-    one action. ``quote_text``: a longer text every entity claim cites (big documents)."""
-    text = "Maj. Gen. Hossein Salami spoke. " + (quote_text or "")
-    src = make_source(text)
-    short = make_citation(src, "Maj. Gen. Hossein Salami")
-    whole = make_citation(src, quote_text) if quote_text else short
-    action = SanctionAction.objects.create(
-        authority=Authority.objects.get_or_create(name="Council of the European Union")[0],
-        kind=SanctionAction.Kind.DESIGNATION,
-        status=SanctionAction.Status.IN_FORCE,
-        summary="Listed.",
-    )
-    cited(action, short)
-    entities = []
-    for i in range(count):
-        kind = Entity.Kind.PERSON if i % 2 == 0 else Entity.Kind.ORGANISATION
-        entity = cited(Entity.objects.create(kind=kind), whole)
-        cited(Name.objects.create(entity=entity, value=f"Entity {i:04}", type=Name.Type.PRIMARY), short)
-        cited(Name.objects.create(entity=entity, value=f"E{i}", type=Name.Type.ALIAS), short)
-        if kind == Entity.Kind.PERSON:
-            Person.objects.create(entity=entity, birth_date="1961-03", nationalities=["IR"])
-        else:
-            Organisation.objects.create(entity=entity, org_kind=Organisation.Kind.COMPANY, countries=["RU"])
-        cited(Identifier.objects.create(entity=entity, scheme=Identifier.Scheme.NATIONAL_ID, value=f"ID-{i}"), short)
-        if entities:
-            rel = Relationship.objects.create(subject=entity, kind=Relationship.Kind.ASSOCIATE_OF, object=entities[-1])
-            cited(rel, short)
-        cited(SanctionTarget.objects.create(action=action, entity=entity, measures=["asset_freeze"]), short)
-        entities.append(entity)
-    publish(users, *entities, action)
-
-
-def publish(users, *records):
-    for record in records:
-        change_set = services.record_edit(users.curator, record)
-    services.submit(change_set, users.curator)
-    approve_now(change_set, users.reviewer)
-
-
 # ----------------------------------------------------------------- the seed corpus
-
-
-@pytest.fixture(scope="class")
-def seed_corpus(django_db_setup, django_db_blocker):
-    """The seed corpus, published once for the tests of the class and rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed_corpus", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("seed_corpus")
@@ -224,9 +150,9 @@ def test_the_exports_name_their_files_and_media_types():
 
 
 def test_no_entities_export_empty_files_and_a_csv_header(db):
-    assert read("entities.jsonl") == b""
-    assert read("entities.ftm.json") == b""
-    assert read("entities.csv") == (",".join(CSV_HEADER) + "\r\n").encode()
+    assert read_export("entities.jsonl") == b""
+    assert read_export("entities.ftm.json") == b""
+    assert read_export("entities.csv") == (",".join(CSV_HEADER) + "\r\n").encode()
 
 
 def test_unpublished_and_retracted_entities_never_appear(published, users):
@@ -238,13 +164,13 @@ def test_unpublished_and_retracted_entities_never_appear(published, users):
     cited(Name.objects.create(entity=gone, value="Retracted Org", type=Name.Type.PRIMARY), published.eu)
     link = Relationship.objects.create(subject=published.person, kind=Relationship.Kind.MEMBER_OF, object=gone)
     cited(link, published.salami)
-    publish(users, gone, published.person)
+    publish_edits(users, gone, published.person)
     gone.deprecated_reason = "Not an organisation: a misreading."
     gone.save()
-    publish(users, gone)
+    publish_edits(users, gone)
     assert PublishedRecord.objects.get(record_id=gone.public_id).operation == "retract"
 
-    assert b"Waiting For Review" not in b"".join(read(name) for name in exports.EXPORTS)
+    assert b"Waiting For Review" not in b"".join(read_export(name) for name in exports.EXPORTS)
     assert [d["id"] for d in jsonl_documents()] == [published.person.public_id]
     assert [r["id"] for r in csv_rows()] == [published.person.public_id]
     # The person's published document still points at the retracted organisation;
@@ -272,7 +198,7 @@ def test_values_with_commas_quotes_newlines_and_markup_round_trip(published, use
     cited(identifier, published.salami)
     programme = Programme.objects.create(authority=published.action.authority, name='Iran, "drones"\r\nregime')
     SanctionAction.objects.filter(pk=published.action.pk).update(programme=programme)
-    publish(users, person, published.action)
+    publish_edits(users, person, published.action)
 
     (row,) = csv_rows()
     assert row["names"] == exports.join_values(["Hossein Salami", NASTY])  # as the database joined them
@@ -300,7 +226,7 @@ def test_a_csv_row_keeps_the_first_publication_and_follows_the_latest(published,
     first = PublishedVersion.objects.get(record_id=person.public_id, version=1).published_at
     published.name.value = "Hossein Salamy"
     published.name.save()
-    publish(users, person)
+    publish_edits(users, person)
     (row,) = csv_rows()
     head = PublishedRecord.objects.get(record_id=person.public_id)
     assert (row["version"], row["names"]) == ("2", "Hossein Salamy")
@@ -310,17 +236,17 @@ def test_a_csv_row_keeps_the_first_publication_and_follows_the_latest(published,
 
 
 def test_the_migration_fills_the_csv_rows_of_heads_published_before_them(published, users):
-    publish(users, published.person)  # a second version: the first publication comes from version 1
-    before = read("entities.csv")
+    publish_edits(users, published.person)  # a second version: the first publication comes from version 1
+    before = read_export("entities.csv")
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('publishing.writer', 'approve', true)")
         cursor.execute("UPDATE publishing_publishedrecord SET csv_row = ''")
         cursor.execute("SELECT set_config('publishing.writer', '', true)")
-    assert read("entities.csv") != before
+    assert read_export("entities.csv") != before
     fill_csv_rows = import_module("publishing.migrations.0005_export_csv_rows").fill_csv_rows
     with connection.schema_editor(atomic=False) as editor:
         fill_csv_rows(django_apps, editor)
-    assert read("entities.csv") == before
+    assert read_export("entities.csv") == before
 
 
 def test_multi_value_cells_escape_their_separator():
@@ -341,7 +267,7 @@ def test_ftm_maps_entities_sanctions_relationships_and_sources(published, users)
     owns = Relationship.objects.create(subject=person, kind=Relationship.Kind.OWNER_OF, object=guard)
     for rel in (head, owns):
         cited(rel, published.salami)
-    publish(users, guard, person, action)
+    publish_edits(users, guard, person, action)
 
     entities = ftm_entities()
     pid, gid = exports.ftm_id(person.public_id), exports.ftm_id(guard.public_id)
@@ -387,7 +313,7 @@ def test_an_entity_under_threat_only_is_not_sanctioned(published, users):
     SanctionAction.objects.filter(pk=published.action.pk).update(
         kind=SanctionAction.Kind.THREAT, status=SanctionAction.Status.THREATENED
     )
-    publish(users, published.action)
+    publish_edits(users, published.action)
     (row,) = csv_rows()
     assert row["sanctioned"] == "false" and row["actions"] == published.action.public_id
     entities = ftm_entities()
@@ -400,117 +326,3 @@ def test_every_language_mapped_for_ftm_is_one_it_accepts():
     registry = followthemoney().types.registry
 
     assert all(registry.language.validate(code) for code in exports.FTM_LANGUAGES.values())
-
-
-# -------------------------------------------------------------- queries and memory
-
-
-@pytest.mark.parametrize("name", list(exports.EXPORTS))
-def test_the_number_of_queries_does_not_depend_on_the_number_of_entities(users, name, django_assert_num_queries):
-    # Inside the test's transaction: a savepoint, one server-side cursor per query
-    # (FTM: sources, then entities with their context), the savepoint released.
-    queries = {"entities.jsonl": 3, "entities.ftm.json": 4, "entities.csv": 3}[name]
-    publish_entities(users, 3)
-    with django_assert_num_queries(queries):
-        assert read(name)
-    publish_entities(users, 27)
-    with django_assert_num_queries(queries):
-        assert read(name)
-    assert len(jsonl_documents()) == 30
-
-
-def test_an_export_reads_rows_as_it_goes(users):
-    publish_entities(users, 30)
-    stream = exports.get_export("entities.jsonl").stream(rows_per_fetch=4)
-    first = next(stream)
-    assert first.count(b"\n") == 4  # one fetch's worth, not the 30 rows
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_cursors WHERE NOT is_holdable")
-        assert cursor.fetchone()[0] == 1  # the server-side cursor, left open mid-way
-    assert (first + b"".join(stream)).count(b"\n") == 30
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_cursors")
-        assert cursor.fetchone()[0] == 0
-
-
-def test_memory_does_not_grow_with_the_number_of_entities(users):
-    """Every entity document carries a 20,000-character quote; streamed a few rows at
-    a time, the peak memory of an export stays that of a few documents."""
-    quote = " ".join(f"word{i}" for i in range(2500))[:20_000]
-    peaks = {name: [] for name in exports.EXPORTS}
-    for more in (10, 50):
-        publish_entities(users, more, quote_text=quote)
-        for name, export in exports.EXPORTS.items():
-            tracemalloc.start()
-            for _ in export.stream(rows_per_fetch=5):
-                pass
-            peaks[name].append(tracemalloc.get_traced_memory()[1])
-            tracemalloc.stop()
-    for name, (few, many) in peaks.items():
-        assert many < few * 1.5 + 100_000, (name, peaks)
-        assert many < 60 * len(quote), (name, peaks)  # less than the text of all 60 documents
-
-
-# --------------------------------------------------------- streaming in a response
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_streaming_response_reads_in_its_own_read_only_transaction(published):
-    assert not connection.in_atomic_block
-    export = exports.get_export("entities.ftm.json")
-    response = StreamingHttpResponse(export.stream(rows_per_fetch=1), content_type=export.media_type)
-    response["Content-Disposition"] = export.content_disposition
-    # A view that didn't touch the database leaves Django's health check of a reused
-    # connection (a query) to the export, where it must not be the transaction's first.
-    connection.health_check_done = False
-    chunks = iter(response)
-    next(chunks)  # the view has returned; the export runs now, in a transaction of its own
-    assert connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')")
-        assert cursor.fetchone() == ("repeatable read", "on")
-    rest = b"".join(chunks)
-    assert b'"schema":"Person"' in rest
-    assert not connection.in_atomic_block and connection.get_autocommit()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_client_that_stops_reading_ends_the_exports_transaction(users):
-    publish_entities(users, 6)
-    response = StreamingHttpResponse(exports.get_export("entities.csv").stream(rows_per_fetch=2))
-    chunks = iter(response)
-    next(chunks), next(chunks)
-    assert connection.in_atomic_block
-    response.close()  # what the WSGI server does when the client goes away
-    assert not connection.in_atomic_block and connection.get_autocommit()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_cursors")
-        assert cursor.fetchone()[0] == 0
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_entity_published_while_an_export_streams_is_not_half_in_it(published, users):
-    """The FTM export reads articles, then entities: in one snapshot, so an entity
-    published in between (citing a new article) is in neither, rather than in the
-    entities with a Documentation pointing at an article the export never listed."""
-    stream = exports.get_export("entities.ftm.json").stream(rows_per_fetch=1)
-    first = next(stream)
-    assert b'"schema":"Article"' in first
-
-    def publish_another():
-        try:
-            src = make_source("Brig. Gen. Amir Ali Hajizadeh commands the aerospace force.", title="Another")
-            quote = make_citation(src, "Amir Ali Hajizadeh")
-            other = cited(Entity.objects.create(kind=Entity.Kind.PERSON), quote)
-            cited(Name.objects.create(entity=other, value="Amir Ali Hajizadeh", type=Name.Type.PRIMARY), quote)
-            publish(users, other)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=publish_another)
-    thread.start()
-    thread.join()
-    assert PublishedRecord.objects.filter(record_type="entity").count() == 1  # our snapshot
-    rest = b"".join(stream)
-    assert b"Hajizadeh" not in first + rest
-    assert b"Hajizadeh" in read("entities.ftm.json")  # the next export has it

@@ -3,6 +3,7 @@ approving transaction, so a killed database session or a killed worker process l
 the change set submitted, as if the approval had never started, and it can be
 approved again. Coordinated through the versions_published signal (sent after every
 row is written, before commit) and pg_stat_activity: no sleeps."""
+
 import subprocess
 import sys
 import threading
@@ -12,9 +13,7 @@ from django.db import connection, connections
 
 from publishing import services, signals
 from publishing.models import ChangeSet, Decision, PublishedRecord, PublishedVersion
-from tests.db_helpers import ROOT, process_env
-
-from tests.conftest import approve_now
+from tests.builders import ROOT, approve_now, process_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,7 +118,12 @@ def test_a_publication_whose_worker_process_is_killed_midway_publishes_nothing(w
     services.submit(world.change_set, users.curator)
     worker = subprocess.Popen(
         [sys.executable, "-c", APPROVE_AND_HANG, str(world.change_set.pk), str(users.reviewer.pk)],
-        cwd=ROOT, env=process_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=process_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = worker.stdout.readline()

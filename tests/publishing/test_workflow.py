@@ -9,7 +9,7 @@ from publishing import services
 from publishing.documents import canonical_json
 from publishing.models import ChangeSet, ChangeSetEditor, PublishedRecord, PublishedVersion
 from sanctions.models import SanctionAction
-from tests.conftest import approve_now
+from tests.builders import approve_now, publish_edits
 
 
 def fresh(user):
@@ -73,9 +73,7 @@ def test_sequence_numbers_grow_in_publication_order(published, users):
     first = list(PublishedVersion.objects.values_list("seq", flat=True))
     published.name.value = "Hossein Salamy"
     published.name.save()
-    cs = services.record_edit(users.curator, published.person)
-    services.submit(cs, users.curator)
-    approve_now(cs, users.reviewer)
+    publish_edits(users, published.person)
     later = PublishedVersion.objects.get(record_id=published.person.public_id, version=2)
     assert later.seq > max(first)
 
@@ -248,9 +246,7 @@ def test_what_was_published_at_a_given_time(published, users):
     first = PublishedVersion.objects.get(record_id=published.person.public_id)
     published.name.value = "Hossein Salamy"
     published.name.save()
-    cs = services.record_edit(users.curator, published.person)
-    services.submit(cs, users.curator)
-    approve_now(cs, users.reviewer)
+    publish_edits(users, published.person)
     second = PublishedVersion.objects.get(record_id=published.person.public_id, version=2)
 
     key = ("entity", published.person.public_id)

@@ -1,4 +1,5 @@
 """The sanctions admin: authorities, programmes, and actions with their targets."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -6,18 +7,23 @@ import pytest
 from entities.models import Entity
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Evidence
-from tests.admin_helpers import (
+from tests.builders import (
+    add_form,
     admin_form_data,
     admin_url,
+    autocomplete,
     change_page,
+    citation,
     count_queries,
+    field_errors,
     form_errors,
     inline_prefix,
-    make_citation,
+    make_organisation,
+    make_person,
     make_source,
+    post_change,
     registered,
 )
-from tests.entities.test_admin import autocomplete, make_organisation, make_person
 
 
 def make_action(authority, programme=None, *, targets=(), **kwargs):
@@ -50,9 +56,8 @@ def data(db):
         ofac_programme=ofac_programme,
         action=action,
         target=action.targets.get(),
-        citation=make_citation(source, "The European Union added the Guard's aerospace unit"),
+        citation=citation(source, "The European Union added the Guard's aerospace unit"),
     )
-
 
 
 @pytest.mark.django_db
@@ -83,8 +88,13 @@ def test_action_changelist_query_count_is_the_same_for_1_and_20_actions(admin_cl
 
 @pytest.mark.django_db
 def test_action_changelist_shows_target_counts_and_filters(admin_client, data):
-    make_action(data.ofac, data.ofac_programme, targets=[data.salami, data.irgc], kind=SanctionAction.Kind.THREAT,
-                status=SanctionAction.Status.THREATENED)
+    make_action(
+        data.ofac,
+        data.ofac_programme,
+        targets=[data.salami, data.irgc],
+        kind=SanctionAction.Kind.THREAT,
+        status=SanctionAction.Status.THREATENED,
+    )
     url = admin_url(SanctionAction, "changelist")
     cl = admin_client.get(url).context["cl"]
     assert {a.authority.short_name: cl.model_admin.target_count(a) for a in cl.result_list} == {"EU": 1, "OFAC": 2}
@@ -143,28 +153,21 @@ def test_targeting_an_entity_twice_in_one_action_is_refused(admin_client, data):
 
 @pytest.mark.django_db
 def test_a_programme_of_another_authority_is_a_field_error(admin_client, data):
-    url, page = change_page(admin_client, data.action)
-    post = admin_form_data(page)
-    post["programme"] = str(data.ofac_programme.pk)
-    response = admin_client.post(url, post)
-    assert "belongs to another authority" in " ".join(response.context["adminform"].form.errors["programme"])
+    response = post_change(admin_client, data.action, programme=str(data.ofac_programme.pk))
+    assert "belongs to another authority" in field_errors(response, "programme")
     data.action.refresh_from_db()
     assert data.action.programme == data.programme
 
 
 @pytest.mark.django_db
 def test_an_end_date_before_the_announcement_is_a_field_error(admin_client, data):
-    url, page = change_page(admin_client, data.action)
-    post = admin_form_data(page)
-    post["end_date"] = "2022"
-    response = admin_client.post(url, post)
-    assert "can't be before the announced date" in " ".join(response.context["adminform"].form.errors["end_date"])
+    response = post_change(admin_client, data.action, end_date="2022")
+    assert "can't be before the announced date" in field_errors(response, "end_date")
 
 
 @pytest.mark.django_db
 def test_adding_an_action(admin_client, admin_user, data):
-    page = admin_client.get(admin_url(SanctionAction, "add"))
-    post = admin_form_data(page)
+    url, page, post = add_form(admin_client, SanctionAction)
     targets = inline_prefix(page, SanctionTarget)
     post.update(
         {
@@ -179,7 +182,7 @@ def test_adding_an_action(admin_client, admin_user, data):
             f"{targets}-0-measures": ["financial_services_ban"],
         }
     )
-    response = admin_client.post(admin_url(SanctionAction, "add"), post)
+    response = admin_client.post(url, post)
     assert response.status_code == 302, form_errors(response)
     action = SanctionAction.objects.get(authority=data.ofac)
     assert action.created_by == admin_user

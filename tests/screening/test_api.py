@@ -1,8 +1,9 @@
 """POST /api/v1/match/: partners screen names against published entities."""
+
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import publish_edits
+from tests.builders import publish_edits
 
 MATCH = "/api/v1/match/"
 

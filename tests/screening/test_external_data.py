@@ -2,6 +2,7 @@
 
 The files are read in place; none is copied into the project.
 """
+
 import csv
 from pathlib import Path
 
@@ -43,16 +44,19 @@ def test_nomenklatura_name_bench_precision_and_recall():
 def test_putin_in_the_scripts_we_claim():
     """nomenklatura's fixture of Putin's name in many scripts: every Latin, Cyrillic,
     Greek, Arabic, Persian and Hebrew spelling with given and family name matches."""
-    claimed = [line.strip() for line in data("nomenklatura-fixtures", "putin_names.txt").open(encoding="utf-8")
-               if line.strip()]
+    claimed = [
+        line.strip() for line in data("nomenklatura-fixtures", "putin_names.txt").open(encoding="utf-8") if line.strip()
+    ]
     ours = {"Latin", "Cyrillic", "Greek", "Arabic", "Hebrew"}
     in_scope = [name for name in claimed if scripts(name) <= ours and len(analyse(name, "person").tokens) >= 2]
     assert len(in_scope) > 50
     missed = [name for name in in_scope if similarity(name, "Vladimir Vladimirovich Putin", "person") < 0.7]
     # known misses: Belarusian Пуцін (ц for т), Hungarian Putyin, Latvian/Lithuanian endings, and
     # one word in common only ("Presiden Putin": a title we don't know)
-    assert all(any(m in name for m in ("Пуцін", "Putyin", "Putins", "Putinas", "Presiden", "Predsjednik",
-                                       "Președintele")) for name in missed), missed
+    assert all(
+        any(m in name for m in ("Пуцін", "Putyin", "Putins", "Putinas", "Presiden", "Predsjednik", "Președintele"))
+        for name in missed
+    ), missed
 
 
 def test_watchman_cross_script_pairs_arabic_and_cyrillic():

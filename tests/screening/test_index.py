@@ -1,4 +1,5 @@
 """The PostgreSQL match index: incremental updates, full rebuilds, one-query matching."""
+
 import io
 import random
 
@@ -15,15 +16,24 @@ from screening.sources import write_model_records
 pytestmark = pytest.mark.django_db
 
 BAGHERI = EntityRecord(
-    "ent_bagheri", "person",
+    "ent_bagheri",
+    "person",
     [NameRecord("Mohammad Hossein Bagheri", "primary", "en"), NameRecord("محمد حسین باقری", "transliteration", "fa")],
-    birth_date="1960", countries=("IR",), identifiers=[("passport", "P123 456")],
+    birth_date="1960",
+    countries=("IR",),
+    identifiers=[("passport", "P123 456")],
 )
-ZELENSKYY = EntityRecord("ent_zelenskyy", "person",
-                         [("Volodymyr Zelenskyy", "primary", "en"), ("Wolodymyr Selensky", "transliteration", "de")])
+ZELENSKYY = EntityRecord(
+    "ent_zelenskyy",
+    "person",
+    [("Volodymyr Zelenskyy", "primary", "en"), ("Wolodymyr Selensky", "transliteration", "de")],
+)
 SHOIGU = EntityRecord("ent_shoigu", "person", [("Sergei Schoigu", "primary", "de")])
-IRGC = EntityRecord("ent_irgc", "organisation", [("Iranian Revolutionary Guard Corps", "primary", "en"),
-                                                 ("IRGC", "alias", "en"), ("Sepah", "weak_alias", "fa")])
+IRGC = EntityRecord(
+    "ent_irgc",
+    "organisation",
+    [("Iranian Revolutionary Guard Corps", "primary", "en"), ("IRGC", "alias", "en"), ("Sepah", "weak_alias", "fa")],
+)
 
 
 def filler(count, seed=1):
@@ -32,7 +42,9 @@ def filler(count, seed=1):
     given = ["Mohammad", "Ali", "Hossein", "Reza", "Sergei", "Ivan", "Dmitri", "Hassan", "Mahmoud", "Olga"]
     family = ["Ahmadi", "Hosseini", "Rezaei", "Ivanov", "Petrov", "Smirnov", "Karimi", "Moradi", "Sokolov", "Kuznetsov"]
     return [
-        EntityRecord(f"ent_fill{i}", "person", [f"{rng.choice(given)} {rng.choice(given)} {rng.choice(family)}{i % 97}"])
+        EntityRecord(
+            f"ent_fill{i}", "person", [f"{rng.choice(given)} {rng.choice(given)} {rng.choice(family)}{i % 97}"]
+        )
         for i in range(count)
     ]
 
@@ -76,11 +88,11 @@ def test_index_entity_replaces_the_previous_version():
     services.index_entity(renamed)
     assert IndexedEntity.objects.count() == 1
     assert IndexedEntity.objects.get().caption == "Mohammad Bagheri Afshardi"
-    old_spelling = services.match(Query("محمد حسین باقری"))   # the Persian name is gone: only a partial match
+    old_spelling = services.match(Query("محمد حسین باقری"))  # the Persian name is gone: only a partial match
     assert [(r.name, r.match) for r in old_spelling] == [("Mohammad Bagheri Afshardi", False)]
     assert ids(services.match(Query("Afshardi Mohammad Bagheri"))) == ["ent_bagheri"]
     keys = set(NameKey.objects.values_list("key", flat=True))
-    assert "i:P123456" not in keys                               # and so is the old identifier
+    assert "i:P123456" not in keys  # and so is the old identifier
 
 
 def test_remove_entity_retracts_it():
@@ -131,21 +143,20 @@ def test_a_rare_name_is_found_among_many_common_ones():
     assert ids(services.match(Query("Zolfagari, Muhammad Ali")))[:1] == ["ent_rare"]
 
 
-def test_the_write_model_source_reads_live_entities_of_the_seed_corpus():
-    call_command("load_seed_corpus", verbosity=0)
-    records = list(write_model_records())
-    assert len(records) == len(write_model_records()) == 53
-    zelenskyy = next(r for r in records if r.caption == "Volodymyr Zelenskyy")
-    assert ("Wolodymyr Selensky", "transliteration", "de") in [(n.value, n.type, n.lang) for n in zelenskyy.names]
+@pytest.mark.usefixtures("seed_corpus")
+class TestSeedCorpus:
+    def test_the_write_model_source_reads_live_entities_of_the_seed_corpus(self):
+        records = list(write_model_records())
+        assert len(records) == len(write_model_records()) == 53
+        zelenskyy = next(r for r in records if r.caption == "Volodymyr Zelenskyy")
+        assert ("Wolodymyr Selensky", "transliteration", "de") in [(n.value, n.type, n.lang) for n in zelenskyy.names]
 
-
-def test_the_rebuild_command_can_index_the_write_model_for_development():
-    call_command("load_seed_corpus", verbosity=0)
-    out, err = io.StringIO(), io.StringIO()
-    call_command("rebuild_match_index", source="screening.sources.write_model_records", stdout=out, stderr=err)
-    assert "Match index rebuilt: 53 entities from screening.sources.write_model_records" in out.getvalue()
-    assert "indexing entities" in err.getvalue() and "53/53" in err.getvalue()
-    assert services.match(Query("Сергей Шойгу"))[0].name == "Sergei Schoigu"
+    def test_the_rebuild_command_can_index_the_write_model_for_development(self):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("rebuild_match_index", source="screening.sources.write_model_records", stdout=out, stderr=err)
+        assert "Match index rebuilt: 53 entities from screening.sources.write_model_records" in out.getvalue()
+        assert "indexing entities" in err.getvalue() and "53/53" in err.getvalue()
+        assert services.match(Query("Сергей Шойгу"))[0].name == "Sergei Schoigu"
 
 
 def test_the_rebuild_command_names_a_bad_source():
@@ -153,10 +164,17 @@ def test_the_rebuild_command_names_a_bad_source():
         call_command("rebuild_match_index", source="no.such.source", no_progress=True)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"limit": "5"}, "limit"),
-    ({"threshold": 1.5}, "threshold"), ({"threshold": -0.1}, "threshold"), ({"threshold": "0.7"}, "threshold"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": "5"}, "limit"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"threshold": -0.1}, "threshold"),
+        ({"threshold": "0.7"}, "threshold"),
+    ],
+)
 def test_match_refuses_a_bad_limit_or_threshold(kwargs, field):
     with pytest.raises(services.InvalidQuery) as refused:
         services.match(Query("Ali Reza"), **kwargs)

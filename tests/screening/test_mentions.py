@@ -1,9 +1,9 @@
 """Mentions of known entities in article text, and suggestions of new ones."""
+
 from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
 
 from corpus.loader import DATA_DIR
 from entities.models import Name
@@ -16,24 +16,27 @@ SHOIGU = EntityRecord("ent_shoigu", "person", [("Sergei Shoigu", "primary", "en"
 ZELENSKYY = EntityRecord("ent_zelenskyy", "person", [("Volodymyr Zelenskyy", "primary", "en")])
 BAGHERI = EntityRecord("ent_bagheri", "person", [("Mohammad Hossein Bagheri", "primary", "en")])
 UK = EntityRecord("ent_uk", "organisation", [("UK Government", "primary", "en"), ("UK", "weak_alias", "en")])
-CHINA = EntityRecord("ent_china", "organisation", [("Government of China", "primary", "en"), ("China", "weak_alias", "")])
+CHINA = EntityRecord(
+    "ent_china", "organisation", [("Government of China", "primary", "en"), ("China", "weak_alias", "")]
+)
 UN = EntityRecord("ent_unsc", "organisation", [("U.N. Security Council", "primary", "en")])
 RECORDS = [SHOIGU, ZELENSKYY, BAGHERI, UK, CHINA, UN]
 
 
 def spans(text, mentions):
-    return [(text[m.start:m.end], m.entity_id) for m in mentions]
+    return [(text[m.start : m.end], m.entity_id) for m in mentions]
 
 
 def test_offsets_are_into_the_original_text_whatever_the_script_or_spelling():
     text = "Вчера 𝔐𝔬𝔰𝔨𝔞𝔲: Сергей Шойгу встретил «Ζελένσκυ Βολοντίμιρ» и Muhammad Hosein BAQERI’s aides."
     found = services.find_mentions(text, RECORDS)
     assert spans(text, found) == [
-        ("Сергей Шойгу", "ent_shoigu"), ("Ζελένσκυ Βολοντίμιρ", "ent_zelenskyy"),
+        ("Сергей Шойгу", "ent_shoigu"),
+        ("Ζελένσκυ Βολοντίμιρ", "ent_zelenskyy"),
         ("Muhammad Hosein BAQERI", "ent_bagheri"),
     ]
     for m in found:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     shoigu = found[0]
     assert shoigu.name == "Sergei Shoigu" and "transliterated" in shoigu.how
 
@@ -64,8 +67,10 @@ def test_a_dotted_abbreviation_and_nested_spans():
     # another entity inside a longer span is kept ("Biden" in "Biden administration"); the
     # same entity's shorter name inside its longer one is not
     assert spans(text, found) == [
-        ("U.N. Security Council", "ent_unsc"), ("Security Council", "ent_sc"),
-        ("Biden administration", "ent_us"), ("Biden", "ent_biden"),
+        ("U.N. Security Council", "ent_unsc"),
+        ("Security Council", "ent_sc"),
+        ("Biden administration", "ent_us"),
+        ("Biden", "ent_biden"),
     ]
     outermost = services.find_mentions(text, records, nested=False)
     assert spans(text, outermost) == [("U.N. Security Council", "ent_unsc"), ("Biden administration", "ent_us")]
@@ -89,20 +94,29 @@ def test_a_family_name_inside_a_full_name_names_nobody_else():
 
 def test_words_keep_offsets_and_drop_possessives():
     text = "Iran’s drones; Naval'nyy, U.S."
-    assert [(w.raw, text[w.start:w.end]) for w in words(text)] == [
-        ("Iran", "Iran"), ("drones", "drones"), ("Naval'nyy", "Naval'nyy"), ("U.S.", "U.S."),
+    assert [(w.raw, text[w.start : w.end]) for w in words(text)] == [
+        ("Iran", "Iran"),
+        ("drones", "drones"),
+        ("Naval'nyy", "Naval'nyy"),
+        ("U.S.", "U.S."),
     ]
 
 
 def test_new_persons_after_titles_and_ranks_and_new_organisations():
-    text = ("Air Force Brig. Gen. Pat Ryder spoke. Der ukrainische Präsident Wolodymyr Selensky sagte. "
-            "De minister-president Mark Rutte. The UK Ministry of Defence said Shahed Aviation Industries "
-            "and Foo Trading GmbH sold it. Maj. Gen. Mohammad Hossein Bagheri agreed.")
+    text = (
+        "Air Force Brig. Gen. Pat Ryder spoke. Der ukrainische Präsident Wolodymyr Selensky sagte. "
+        "De minister-president Mark Rutte. The UK Ministry of Defence said Shahed Aviation Industries "
+        "and Foo Trading GmbH sold it. Maj. Gen. Mohammad Hossein Bagheri agreed."
+    )
     suggested = [(s.text, s.kind) for s in services.suggest_new_entities(text)]
     assert suggested == [
-        ("Air Force", "organisation"), ("Pat Ryder", "person"), ("Wolodymyr Selensky", "person"),
-        ("Mark Rutte", "person"), ("UK Ministry of Defence", "organisation"),
-        ("Shahed Aviation Industries", "organisation"), ("Foo Trading GmbH", "organisation"),
+        ("Air Force", "organisation"),
+        ("Pat Ryder", "person"),
+        ("Wolodymyr Selensky", "person"),
+        ("Mark Rutte", "person"),
+        ("UK Ministry of Defence", "organisation"),
+        ("Shahed Aviation Industries", "organisation"),
+        ("Foo Trading GmbH", "organisation"),
         ("Mohammad Hossein Bagheri", "person"),
     ]
     known = services.find_mentions(text, RECORDS)
@@ -123,7 +137,9 @@ def cited_names():
     "Islamische Revolutionsgarde": German inflection is out of scope), read from the file
     itself, independently of the loader."""
     corpus = yaml.safe_load((DATA_DIR / "corpus.yaml").read_text(encoding="utf-8"))
-    texts = {key: (DATA_DIR / "articles" / s["file"]).read_text(encoding="utf-8") for key, s in corpus["sources"].items()}
+    texts = {
+        key: (DATA_DIR / "articles" / s["file"]).read_text(encoding="utf-8") for key, s in corpus["sources"].items()
+    }
     out = []
     for key, entity in corpus["entities"].items():
         for name in entity["names"]:
@@ -148,24 +164,26 @@ def test_the_seed_corpus_has_name_citations_to_check():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("through", ["records", "index"])
-def test_every_cited_name_of_the_seed_corpus_is_found_at_its_citation(through):
-    call_command("load_seed_corpus", verbosity=0)
-    records = list(write_model_records())
-    if through == "index":
-        services.rebuild(records, progress=False)
-    entity_of = dict(Name.objects.values_list("value", "entity__public_id"))
-    found = {}
-    missing = []
-    for source, text, value, _, at, key in CITED:
-        if source not in found:
-            found[source] = services.find_mentions(text, None if through == "index" else records)
-        # found at the citation, or within a longer mention of the same entity
-        # ("Security Council" inside "U.N. Security Council")
-        if not any(m.start <= at and at + len(value) <= m.end and m.entity_id == entity_of[value]
-                   for m in found[source]):
-            missing.append((source, value, at, key))
-    assert missing == []
+@pytest.mark.usefixtures("seed_corpus")
+class TestSeedCorpus:
+    @pytest.mark.parametrize("through", ["records", "index"])
+    def test_every_cited_name_of_the_seed_corpus_is_found_at_its_citation(self, through):
+        records = list(write_model_records())
+        if through == "index":
+            services.rebuild(records, progress=False)
+        entity_of = dict(Name.objects.values_list("value", "entity__public_id"))
+        found = {}
+        missing = []
+        for source, text, value, _, at, key in CITED:
+            if source not in found:
+                found[source] = services.find_mentions(text, None if through == "index" else records)
+            # found at the citation, or within a longer mention of the same entity
+            # ("Security Council" inside "U.N. Security Council")
+            if not any(
+                m.start <= at and at + len(value) <= m.end and m.entity_id == entity_of[value] for m in found[source]
+            ):
+                missing.append((source, value, at, key))
+        assert missing == []
 
 
 @pytest.mark.django_db

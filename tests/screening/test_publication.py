@@ -1,5 +1,6 @@
 """The match index follows publication: published entities only, in the approving
 transaction, and a full rebuild reads the same published documents."""
+
 import io
 
 import pytest
@@ -14,7 +15,7 @@ from screening import services
 from screening.models import IndexedEntity, NameKey
 from screening.records import EntityRecord, Query
 from screening.sources import PublishedRecords, record_from_document
-from tests.conftest import approve_now
+from tests.builders import approve_now
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,8 @@ def publish_edit(record, users):
     approve_now(change_set, users.reviewer)
 
 
+@pytest.mark.usefixtures("seed_corpus")
 def test_the_seed_corpus_is_indexed_as_it_is_published_exactly_as_a_rebuild_would():
-    call_command("load_seed_corpus", verbosity=0)
     by_publication = indexed()
     assert set(by_publication) == published_entity_ids() and len(by_publication) == 53
     assert services.match(Query("Сергей Шойгу"))[0].name == "Sergei Schoigu"
@@ -74,8 +75,12 @@ def test_an_edit_waiting_for_review_is_not_matched(published, users):
 
 
 def test_a_republished_entity_is_replaced_and_a_retracted_one_removed(published, users):
-    Name.objects.create(entity=published.person, value="حسین سلامی", type=Name.Type.TRANSLITERATION, lang="fa",
-                        ).citations.add(published.salami)
+    Name.objects.create(
+        entity=published.person,
+        value="حسین سلامی",
+        type=Name.Type.TRANSLITERATION,
+        lang="fa",
+    ).citations.add(published.salami)
     publish_edit(published.person, users)
     assert services.match(Query("حسین سلامی"))[0].name == "حسین سلامی"
 
@@ -159,27 +164,42 @@ def test_a_batch_of_entities_is_indexed_in_one_statement_per_thousand(django_ass
         assert services.remove_entities([f"ent_{i}" for i in range(0, 2500, 2)] + ["ent_unknown"]) == 1250
     assert IndexedEntity.objects.count() == 1250
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM screening_namekey k LEFT JOIN screening_indexedentity e "
-                       "ON e.id = k.entity_id WHERE e.id IS NULL")
+        cursor.execute(
+            "SELECT count(*) FROM screening_namekey k LEFT JOIN screening_indexedentity e "
+            "ON e.id = k.entity_id WHERE e.id IS NULL"
+        )
         assert cursor.fetchone() == (0,)
 
 
 def test_a_published_document_becomes_a_record():
     document = {
-        "id": "ent_x", "type": "entity", "kind": "person", "caption": "Hossein Salami",
-        "names": [{"id": "clm_1", "value": "Hossein Salami", "type": "primary", "lang": "en", "citations": []},
-                  {"id": "clm_2", "value": "حسین سلامی", "type": "transliteration", "lang": "fa", "citations": []}],
+        "id": "ent_x",
+        "type": "entity",
+        "kind": "person",
+        "caption": "Hossein Salami",
+        "names": [
+            {"id": "clm_1", "value": "Hossein Salami", "type": "primary", "lang": "en", "citations": []},
+            {"id": "clm_2", "value": "حسین سلامی", "type": "transliteration", "lang": "fa", "citations": []},
+        ],
         "identifiers": [{"id": "clm_3", "scheme": "passport", "value": "P1", "country": "IR", "citations": []}],
         "person": {"title": "", "gender": "male", "birth_date": "1960", "nationalities": ["IR"]},
-        "relationships": [], "sanctions": [], "citations": [],
+        "relationships": [],
+        "sanctions": [],
+        "citations": [],
     }
     record = record_from_document(document)
     assert (record.entity_id, record.kind, record.birth_date, record.countries) == ("ent_x", "person", "1960", ("IR",))
     assert [(n.value, n.type, n.lang) for n in record.names] == [
-        ("Hossein Salami", "primary", "en"), ("حسین سلامی", "transliteration", "fa")]
+        ("Hossein Salami", "primary", "en"),
+        ("حسین سلامی", "transliteration", "fa"),
+    ]
     assert record.identifiers == (("passport", "P1"),)
-    organisation = {**document, "kind": "organisation", "person": None,
-                    "organisation": {"org_kind": "company", "countries": ["RU", "IR"], "parent": None}}
+    organisation = {
+        **document,
+        "kind": "organisation",
+        "person": None,
+        "organisation": {"org_kind": "company", "countries": ["RU", "IR"], "parent": None},
+    }
     del organisation["person"]
     assert record_from_document(organisation).countries == ("RU", "IR")
     assert record_from_document({**document, "names": []}) is None

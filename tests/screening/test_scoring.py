@@ -1,4 +1,5 @@
 """Scoring one candidate: features, contributions, caps. Pure functions, no database."""
+
 import re
 
 import pytest
@@ -7,10 +8,17 @@ from screening.records import EntityRecord, InvalidQuery, NameRecord, Query
 from screening.scoring import THRESHOLD, WEAK_ALIAS_CAP, score
 
 BAGHERI = EntityRecord(
-    "ent_bagheri", "person",
-    [NameRecord("Mohammad Hossein Bagheri", "primary", "en"), NameRecord("محمد حسین باقری", "transliteration", "fa"),
-     NameRecord("Bagheri", "weak_alias", "en"), NameRecord("Mohammad Bagheri Afshardi", "previous", "en")],
-    birth_date="1960-05-17", countries=("IR",), identifiers=[("passport", "P12345678")],
+    "ent_bagheri",
+    "person",
+    [
+        NameRecord("Mohammad Hossein Bagheri", "primary", "en"),
+        NameRecord("محمد حسین باقری", "transliteration", "fa"),
+        NameRecord("Bagheri", "weak_alias", "en"),
+        NameRecord("Mohammad Bagheri Afshardi", "previous", "en"),
+    ],
+    birth_date="1960-05-17",
+    countries=("IR",),
+    identifiers=[("passport", "P12345678")],
 )
 
 
@@ -20,7 +28,12 @@ def features(result):
 
 def test_an_exact_name_is_a_match_explained_by_its_name_feature():
     result = score(Query("Mohammad Hossein Bagheri"), BAGHERI)
-    assert (result.score, result.match, result.name, result.name_type) == (1.0, True, "Mohammad Hossein Bagheri", "primary")
+    assert (result.score, result.match, result.name, result.name_type) == (
+        1.0,
+        True,
+        "Mohammad Hossein Bagheri",
+        "primary",
+    )
     name = features(result)["name"]
     assert name.contribution == 1.0
     assert name.detail["matched_name"] == "Mohammad Hossein Bagheri"
@@ -35,14 +48,17 @@ def test_a_persian_query_says_transliteration_was_used():
     assert "consonant skeleton" in detail["how"]
 
 
-@pytest.mark.parametrize("query_date, contribution, result", [
-    ("1960-05-17", 0.05, "agree to the day"),
-    ("1960", 0.02, "agree to the year"),
-    ("1960-05", 0.02, "agree to the month"),
-    ("1961", -0.2, "different year"),
-    ("1960-06", -0.1, "same year, different month or day"),
-    ("1960-05-18", -0.1, "same year, different month or day"),
-])
+@pytest.mark.parametrize(
+    "query_date, contribution, result",
+    [
+        ("1960-05-17", 0.05, "agree to the day"),
+        ("1960", 0.02, "agree to the year"),
+        ("1960-05", 0.02, "agree to the month"),
+        ("1961", -0.2, "different year"),
+        ("1960-06", -0.1, "same year, different month or day"),
+        ("1960-05-18", -0.1, "same year, different month or day"),
+    ],
+)
 def test_birth_dates_agree_or_conflict_at_the_precision_both_give(query_date, contribution, result):
     record = EntityRecord("e", "person", ["Mohammad Hossein Bagheri"], birth_date="1960-05-17")
     outcome = score(Query("Mohammad Hossein Bagheri", birth_date=query_date), record)
@@ -53,7 +69,9 @@ def test_birth_dates_agree_or_conflict_at_the_precision_both_give(query_date, co
 
 def test_countries_agree_or_conflict_and_missing_facts_are_neutral():
     record = EntityRecord("e", "person", ["Mohammad Hossein Bagheri"], countries=("IR",))
-    assert features(score(Query("Mohammad Hossein Bagheri", countries=["ir"]), record))["countries"].contribution == 0.02
+    assert (
+        features(score(Query("Mohammad Hossein Bagheri", countries=["ir"]), record))["countries"].contribution == 0.02
+    )
     conflict = score(Query("Mohammad Hossein Bagheri", countries=["IQ"]), record)
     assert features(conflict)["countries"].contribution == -0.1
     assert conflict.score == 0.9
@@ -63,8 +81,13 @@ def test_countries_agree_or_conflict_and_missing_facts_are_neutral():
 
 def test_a_weak_alias_never_makes_a_match_on_its_own():
     # exact weak alias, with the birth date and country agreeing: still below the threshold
-    record = EntityRecord("e", "person", [("Mohammad Hossein Bagheri", "primary", ""), ("The Ghost", "weak_alias", "")],
-                          birth_date="1960-05-17", countries=("IR",))
+    record = EntityRecord(
+        "e",
+        "person",
+        [("Mohammad Hossein Bagheri", "primary", ""), ("The Ghost", "weak_alias", "")],
+        birth_date="1960-05-17",
+        countries=("IR",),
+    )
     result = score(Query("the ghost", birth_date="1960-05-17", countries=["IR"]), record)
     assert result.name_type == "weak_alias"
     assert features(result)["name"].value == WEAK_ALIAS_CAP
@@ -117,26 +140,29 @@ def test_the_threshold_is_the_callers():
     assert not score(Query("Putin"), EntityRecord("e", "person", ["Vladimir Putin"]), threshold=0.9).match
 
 
-@pytest.mark.parametrize("kwargs, field, message", [
-    ({"name": "X", "birth_date": "1960-13"}, "birth_date", "partial ISO date"),
-    ({"name": "X", "birth_date": "1960-02-30"}, "birth_date", "partial ISO date"),
-    ({"name": "X", "birth_date": "1960\x00"}, "birth_date", "NUL"),
-    ({"name": "X", "kind": "vessel"}, "kind", "'vessel' is not one of person, organisation"),
-    ({"name": "  "}, "name", "empty or only blank space"),
-    ({"name": ""}, "name", "empty"),
-    ({"name": ["", " \t"]}, "name", "empty"),
-    ({"name": None}, "name", "empty"),
-    ({"name": "Ali\x00 Reza"}, "name", "NUL byte"),
-    ({"name": "A" * 1001}, "name", "1001 characters long; at most 1000"),
-    ({"name": 42}, "name", "must be a list, not int"),
-    ({"name": ["Ali", 42]}, "name", "must be text, not int"),
-    ({"name": ["Ali"] * 21}, "name", "at most 20"),
-    ({"name": "X", "countries": ["IR", "XX"]}, "countries", "'XX' is not an ISO 3166-1 alpha-2"),
-    ({"name": "X", "countries": ["Iran"]}, "countries", "at most 2"),
-    ({"name": "X", "identifiers": [("passport", "")]}, "identifiers", "can't be empty"),
-    ({"name": "X", "identifiers": ["P123"]}, "identifiers", "not a (scheme, value) pair"),
-    ({"name": "X", "identifiers": [("passport", "P\x001")]}, "identifiers", "NUL"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field, message",
+    [
+        ({"name": "X", "birth_date": "1960-13"}, "birth_date", "partial ISO date"),
+        ({"name": "X", "birth_date": "1960-02-30"}, "birth_date", "partial ISO date"),
+        ({"name": "X", "birth_date": "1960\x00"}, "birth_date", "NUL"),
+        ({"name": "X", "kind": "vessel"}, "kind", "'vessel' is not one of person, organisation"),
+        ({"name": "  "}, "name", "empty or only blank space"),
+        ({"name": ""}, "name", "empty"),
+        ({"name": ["", " \t"]}, "name", "empty"),
+        ({"name": None}, "name", "empty"),
+        ({"name": "Ali\x00 Reza"}, "name", "NUL byte"),
+        ({"name": "A" * 1001}, "name", "1001 characters long; at most 1000"),
+        ({"name": 42}, "name", "must be a list, not int"),
+        ({"name": ["Ali", 42]}, "name", "must be text, not int"),
+        ({"name": ["Ali"] * 21}, "name", "at most 20"),
+        ({"name": "X", "countries": ["IR", "XX"]}, "countries", "'XX' is not an ISO 3166-1 alpha-2"),
+        ({"name": "X", "countries": ["Iran"]}, "countries", "at most 2"),
+        ({"name": "X", "identifiers": [("passport", "")]}, "identifiers", "can't be empty"),
+        ({"name": "X", "identifiers": ["P123"]}, "identifiers", "not a (scheme, value) pair"),
+        ({"name": "X", "identifiers": [("passport", "P\x001")]}, "identifiers", "NUL"),
+    ],
+)
 def test_bad_queries_are_refused_naming_the_field(kwargs, field, message):
     with pytest.raises(InvalidQuery, match=re.escape(message)) as refused:
         Query(**kwargs)
@@ -145,8 +171,13 @@ def test_bad_queries_are_refused_naming_the_field(kwargs, field, message):
 
 
 def test_a_query_takes_one_country_or_many_and_identifiers_as_pairs_or_mappings():
-    query = Query("Ali Reza", kind="", birth_date="1960-05", countries="ir",
-                  identifiers=[{"scheme": "passport", "value": "P1"}, ("", "P2")])
+    query = Query(
+        "Ali Reza",
+        kind="",
+        birth_date="1960-05",
+        countries="ir",
+        identifiers=[{"scheme": "passport", "value": "P1"}, ("", "P2")],
+    )
     assert (query.names, query.kind, query.countries) == (("Ali Reza",), None, ("IR",))
     assert query.identifiers == (("passport", "P1"), ("", "P2"))
     assert Query(["Ali Reza", " ", "Reza Ali"]).names == ("Ali Reza", "Reza Ali")

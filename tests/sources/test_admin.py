@@ -1,14 +1,15 @@
 """The sources admin as a curator uses it: sources, citations, and the claim helpers."""
+
 import pytest
 
 from sources.models import Citation, Evidence, ReanchorProblem, Source
-from tests.admin_helpers import (
+from tests import builders
+from tests.builders import (
     ARTICLE,
     admin_form_data,
     admin_url,
     count_queries,
     form_errors,
-    make_citation,
     make_source,
     registered,
 )
@@ -23,7 +24,7 @@ def source(db):
 
 @pytest.fixture
 def citation(source, admin_user):
-    return make_citation(source, "Maj. Gen. Hossein Salami", created_by=admin_user)
+    return builders.citation(source, "Maj. Gen. Hossein Salami", created_by=admin_user)
 
 
 # ---------------------------------------------------------------------------- pages
@@ -59,11 +60,11 @@ def test_source_changelist_shows_untitled_and_citation_counts(admin_client, cita
 def test_source_changelist_query_count_does_not_grow_with_rows(admin_client, source):
     url = admin_url(Source, "changelist")
     admin_client.get(url)  # warm up (session, content types)
-    make_citation(source, "Hossein Salami")
+    builders.citation(source, "Hossein Salami")
     one, _ = count_queries(admin_client, url)
     for i in range(19):
         s = make_source(text=f"Article {i} about sanctions.", title=f"Article {i}", publisher=f"P{i % 3}")
-        make_citation(s, "sanctions")
+        builders.citation(s, "sanctions")
     twenty, response = count_queries(admin_client, url)
     assert len(response.context["cl"].result_list) == 20
     assert twenty == one
@@ -231,7 +232,7 @@ def test_a_citations_span_is_fixed_once_made(admin_client, citation):
 @pytest.mark.django_db
 def test_citation_search_finds_quote_and_source(admin_client, citation):
     other = make_source(text="Unrelated text here.", title="Weather report")
-    make_citation(other, "Unrelated")
+    builders.citation(other, "Unrelated")
     url = admin_url(Citation, "changelist")
     by_quote = admin_client.get(url, {"q": "Salami"}).context["cl"].result_list
     by_source = admin_client.get(url, {"q": "weather"}).context["cl"].result_list
@@ -243,10 +244,10 @@ def test_citation_search_finds_quote_and_source(admin_client, citation):
 def test_citation_changelist_query_count_does_not_grow_with_rows(admin_client, source, admin_user):
     url = admin_url(Citation, "changelist")
     admin_client.get(url)
-    make_citation(source, "TEHRAN", created_by=admin_user)
+    builders.citation(source, "TEHRAN", created_by=admin_user)
     one, _ = count_queries(admin_client, url)
     for i in range(19):
-        make_citation(make_source(text=f"Article number {i}.", title=f"A{i}"), "Article", created_by=admin_user)
+        builders.citation(make_source(text=f"Article number {i}.", title=f"A{i}"), "Article", created_by=admin_user)
     twenty, response = count_queries(admin_client, url)
     assert len(response.context["cl"].result_list) == 20
     assert twenty == one

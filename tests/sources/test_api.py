@@ -1,7 +1,8 @@
 """Partner API: the sources published documents cite."""
+
 import hashlib
 
-from tests.admin_helpers import make_source
+from tests.builders import make_source
 
 SOURCES = "/api/v1/sources/"
 
@@ -32,7 +33,7 @@ def test_a_source_has_its_text_hash_and_the_published_citations_into_it(publishe
 
 
 def test_article_text_goes_out_as_data_never_markup(users, partner):
-    from tests.conftest import cited_entity, publish_edits
+    from tests.builders import cited_entity, publish_edits
 
     src = make_source(text='Sanctioned: <script>alert(1)</script> "><img src=x onerror=alert(1)> Acme Ltd')
     entity = cited_entity(src, "Acme Ltd")

@@ -4,6 +4,7 @@ The selection is made with a DOM Range on the article's text nodes (what a drag 
 mouse produces), then the panel is opened the way a user's mouse button release does.
 Skipped where Playwright or Chromium is not installed.
 """
+
 import os
 import unicodedata
 from pathlib import Path
@@ -14,16 +15,14 @@ from django.core.management import call_command
 from entities.models import Entity
 from sources import services
 from sources.models import Citation, Source
-from tests.factories import IMG, SCRIPT, hostile_world, person
+from tests.builders import IMG, SCRIPT, hostile_world, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
-)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
@@ -136,7 +135,7 @@ def test_a_curator_cites_a_phrase_of_the_german_seed_article(page):
 
     stored = Citation.objects.get(source=source, start=start)
     assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
-    assert stored.quote == source.text[stored.start:stored.end]
+    assert stored.quote == source.text[stored.start : stored.end]
     assert alabuga.citations.filter(pk=stored.pk).exists()
     assert stored.created_by.username == "cora"
     # the page reloads and draws the new citation like every other
@@ -165,7 +164,7 @@ def test_offsets_count_code_points_with_astral_characters_and_combining_marks(pa
 
     stored = Citation.objects.get(source=source)
     assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
-    assert stored.prefix == TRICKY[:start] and stored.suffix == TRICKY[stored.end:stored.end + 32]
+    assert stored.prefix == TRICKY[:start] and stored.suffix == TRICKY[stored.end : stored.end + 32]
 
 
 def test_bad_selections_and_stale_pages_are_explained_in_the_panel(page):

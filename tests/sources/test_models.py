@@ -1,4 +1,5 @@
 """Sources and citations: exact spans, immutable cited text, rules held by the database too."""
+
 import hashlib
 import unicodedata
 
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from sources.models import Citation, Source
-from tests.factories import TEXT, citation, person, source
+from tests.builders import TEXT, citation, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +25,11 @@ def test_citation_offsets_are_code_points_even_outside_the_bmp():
     src = source()
     cite = citation(src, "Teheran")
     # 𝔐𝔬𝔰𝔨𝔞𝔲 is six astral characters: code points, not UTF-16 units, so this is 7 not 13 wide
-    assert src.text[cite.start:cite.end] == "Teheran"
+    assert src.text[cite.start : cite.end] == "Teheran"
     assert cite.start == TEXT.index("Teheran")
     assert cite.quote == "Teheran"
-    assert cite.prefix == TEXT[cite.start - 32:cite.start]
-    assert cite.suffix == TEXT[cite.end:cite.end + 32]
+    assert cite.prefix == TEXT[cite.start - 32 : cite.start]
+    assert cite.suffix == TEXT[cite.end : cite.end + 32]
 
 
 def test_a_citation_whose_quote_does_not_match_its_span_is_refused():
@@ -52,7 +53,7 @@ def test_the_database_refuses_a_forged_quote_even_from_raw_sql():
     src = source()
     with pytest.raises(IntegrityError, match="do not match"), transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            "INSERT INTO sources_citation (source_id, start, \"end\", quote, prefix, suffix, translation,"
+            'INSERT INTO sources_citation (source_id, start, "end", quote, prefix, suffix, translation,'
             " metadata_field, created_at) VALUES (%s, 0, 5, 'Forge', '', %s, '', '', now())",
             [src.pk, TEXT[5:37]],
         )
@@ -62,7 +63,7 @@ def test_the_database_refuses_a_citation_past_the_end_of_the_text():
     src = source(text="short text")
     with pytest.raises(IntegrityError, match="outside"), transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            "INSERT INTO sources_citation (source_id, start, \"end\", quote, prefix, suffix, translation,"
+            'INSERT INTO sources_citation (source_id, start, "end", quote, prefix, suffix, translation,'
             " metadata_field, created_at) VALUES (%s, 6, 40, 'text', 'short ', '', '', '', now())",
             [src.pk],
         )

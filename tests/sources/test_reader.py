@@ -3,6 +3,7 @@
 The browser sends UTF-16 offsets (JavaScript's unit) plus the selected words; these
 tests send exactly what reader.js sends, computed from the text as JavaScript would.
 """
+
 import json
 import re
 import unicodedata
@@ -14,8 +15,7 @@ from django.urls import reverse
 from entities.models import Entity, Name
 from sources import services
 from sources.models import Citation, Evidence
-from tests.factories import citation, person, source
-from tests.sources.provenance_helpers import cited_article
+from tests.builders import citation, cited_article, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def selection(text, phrase, **extra):
     start = text.index(phrase)
     return {
         "start_utf16": utf16(text[:start]),
-        "end_utf16": utf16(text[:start + len(phrase)]),
+        "end_utf16": utf16(text[: start + len(phrase)]),
         "quote": phrase,
         **extra,
     }
@@ -92,8 +92,11 @@ def test_the_reader_shows_the_text_with_every_citation_highlighted(role_client):
 def test_each_highlight_lists_the_claims_it_backs_with_links(role_client):
     data = cited_article(people=1)
     response = role_client("curator").get(read_url(data.source))
-    citations = json.loads(re.search(r'<script id="citation-data" type="application/json">(.*?)</script>',
-                                     response.content.decode(), re.DOTALL).group(1))
+    citations = json.loads(
+        re.search(
+            r'<script id="citation-data" type="application/json">(.*?)</script>', response.content.decode(), re.DOTALL
+        ).group(1)
+    )
     froze = data.source.citations.get(quote="froze the assets")
     [claim] = citations[str(froze.pk)]["claims"]
     assert claim["type"] == "sanction target" and claim["kind"] == "target"
@@ -159,13 +162,16 @@ def test_a_selection_is_stored_with_code_point_offsets_and_server_made_context(r
     assert selection(TRICKY, PHRASE)["start_utf16"] == start + 2
     assert (stored.start, stored.end) == (start, start + len(PHRASE))
     assert stored.quote == PHRASE and stored.quote[11] == "\u0301"  # the accent kept as its own code point
-    assert stored.prefix == TRICKY[max(0, start - 32):start] and stored.suffix == TRICKY[stored.end:stored.end + 32]
+    assert stored.prefix == TRICKY[max(0, start - 32) : start] and stored.suffix == TRICKY[stored.end : stored.end + 32]
     evidence = Evidence.objects.get()
     assert evidence.claim_id == entity.pk and evidence.created_by.username == "curator"
     assert stored.created_by.username == "curator"
     body = response.json()
     assert body["citation"] == {
-        "id": stored.pk, "start": stored.start, "end": stored.end, "quote": PHRASE,
+        "id": stored.pk,
+        "start": stored.start,
+        "end": stored.end,
+        "quote": PHRASE,
         "admin_url": reverse("admin:sources_citation_change", args=[stored.pk]),
     }
     assert body["linked"] is True and body["citation_created"] is True
@@ -200,17 +206,29 @@ def _forged(src, phrase):
 @pytest.mark.parametrize(
     "case,overrides,field,says",
     [
-        ("empty selection", lambda s: {"quote": "", "end_utf16": selection(s.text, PHRASE)["start_utf16"]}, "quote",
-         "selection is empty"),
-        ("end not after start", lambda s: {"end_utf16": selection(s.text, PHRASE)["start_utf16"]}, "end_utf16",
-         "not after its start"),
+        (
+            "empty selection",
+            lambda s: {"quote": "", "end_utf16": selection(s.text, PHRASE)["start_utf16"]},
+            "quote",
+            "selection is empty",
+        ),
+        (
+            "end not after start",
+            lambda s: {"end_utf16": selection(s.text, PHRASE)["start_utf16"]},
+            "end_utf16",
+            "not after its start",
+        ),
         ("beyond the end of the text", lambda s: {"end_utf16": utf16(s.text) + 5}, "end_utf16", "outside the text"),
         ("negative offset", lambda s: {"start_utf16": -1}, "start_utf16", "greater than or equal to 0"),
         ("forged offsets", lambda s: _forged(s, PHRASE), "quote", "not the source text at these offsets"),
         ("quote not at the offsets", lambda s: {"quote": "Minister Kestutis Azuolas"}, "quote", "not the source text"),
         ("blank selection", lambda s: {**selection(s.text, " "), "quote": " "}, "quote", "only blank space"),
-        ("inside an astral character", lambda s: {"start_utf16": utf16(s.text[:s.text.index("𝔘")]) + 1},
-         "start_utf16", "outside the BMP"),
+        (
+            "inside an astral character",
+            lambda s: {"start_utf16": utf16(s.text[: s.text.index("𝔘")]) + 1},
+            "start_utf16",
+            "outside the BMP",
+        ),
         ("accent cut from its letter", lambda s: selection(s.text, "Minister Kę"), "end_utf16", "and its accent"),
         ("text changed since loading", lambda s: {"text_sha256": "0" * 64}, "text_sha256", "reload the page"),
         ("not a number", lambda s: {"start_utf16": "ten"}, "start_utf16", "whole number"),

@@ -1,5 +1,6 @@
 """Mention suggestions in the source reader: published entities the article names,
 accepted into citations through the cite view; likely new entities linked to the add page."""
+
 import html as htmllib
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -14,8 +15,7 @@ from publishing.models import ChangeSetItem
 from screening import services as screening
 from screening.sources import entity_record
 from sources.models import Citation, Evidence
-from tests.factories import citation, person, source
-from tests.conftest import approve_now
+from tests.builders import citation, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -46,23 +46,35 @@ def article_of(page):
 def items(page):
     """Each mention entry of the panel: its text, as a browser shows it, and its attributes."""
     out = []
-    for number, body in re.findall(r'<li id="mention-(\d+)" class="mention-item[^"]*" data-mention="\d+">(.*?)</li>',
-                                   page, re.DOTALL):
-        accept = re.search(r'<button type="button" class="mention-accept" data-claim="(\d+)"\s+'
-                           r'data-start-utf16="(\d+)" data-end-utf16="(\d+)"\s+data-quote="([^"]*)">', body)
-        out.append({
-            "number": int(number),
-            "text": " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", body)).split()),
-            "accept": accept and {"claim": accept[1], "start_utf16": accept[2], "end_utf16": accept[3],
-                                  "quote": htmllib.unescape(accept[4])},
-        })
+    for number, body in re.findall(
+        r'<li id="mention-(\d+)" class="mention-item[^"]*" data-mention="\d+">(.*?)</li>', page, re.DOTALL
+    ):
+        accept = re.search(
+            r'<button type="button" class="mention-accept" data-claim="(\d+)"\s+'
+            r'data-start-utf16="(\d+)" data-end-utf16="(\d+)"\s+data-quote="([^"]*)">',
+            body,
+        )
+        out.append(
+            {
+                "number": int(number),
+                "text": " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", body)).split()),
+                "accept": accept
+                and {
+                    "claim": accept[1],
+                    "start_utf16": accept[2],
+                    "end_utf16": accept[3],
+                    "quote": htmllib.unescape(accept[4]),
+                },
+            }
+        )
     return out
 
 
 def accept(client, src, item):
     """The POST reader.js makes when Accept is clicked."""
-    return client.post(reverse("admin:sources_source_cite", args=[src.pk]),
-                       {**item["accept"], "text_sha256": src.text_sha256})
+    return client.post(
+        reverse("admin:sources_source_cite", args=[src.pk]), {**item["accept"], "text_sha256": src.text_sha256}
+    )
 
 
 TEXT = "Die 𝔘nion 🙂 meldet: Verteidigungsminister Sergei Shoigu traf Сергей Шойгу und die Shahed Aviation Industries."
@@ -79,7 +91,10 @@ def test_the_panel_lists_each_mention_with_its_entity_score_and_offer(role_clien
     page = read(role_client("curator"), src)
     listed = items(page)
     assert [i["text"].split(" characters")[0] for i in listed] == [
-        "Sergei Shoigu", "Сергей Шойгу", "Shahed Aviation Industries"]
+        "Sergei Shoigu",
+        "Сергей Шойгу",
+        "Shahed Aviation Industries",
+    ]
     exact, cyrillic, org = listed
     assert f"Sergei Shoigu {shoigu.public_id} person exact name · score 1.00" in exact["text"]
     assert "cites these words for its name “Sergei Shoigu”" in exact["text"]
@@ -191,14 +206,26 @@ def test_article_text_and_entity_names_stay_escaped(role_client):
     page = read(role_client("curator"), src)
     assert "<script>alert(1)" not in page and '<b onmouseover="x">' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article_of(page)
-    assert '&lt;b onmouseover=&quot;x&quot;&gt;Evil&lt;/b&gt; Corp' in page
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;Evil&lt;/b&gt; Corp" in page
     [item] = items(page)
     assert item["text"].startswith('Evil Corp characters 7–16 <b onmouseover="x">Evil</b> Corp')
     assert htmllib.unescape(re.sub(r"<span[^>]*>|</span>", "", article_of(page))) == src.text
 
 
-PEOPLE = ["Anna Berg", "Boris Kahn", "Carla Dorn", "David Esser", "Emil Falk", "Frieda Gross", "Gustav Hahn",
-          "Hanna Ilg", "Ingo Jung", "Jana Kolb", "Karl Lutz", "Lena Mohr"]
+PEOPLE = [
+    "Anna Berg",
+    "Boris Kahn",
+    "Carla Dorn",
+    "David Esser",
+    "Emil Falk",
+    "Frieda Gross",
+    "Gustav Hahn",
+    "Hanna Ilg",
+    "Ingo Jung",
+    "Jana Kolb",
+    "Karl Lutz",
+    "Lena Mohr",
+]
 
 
 def test_the_reader_runs_the_same_queries_for_one_or_many_mentions(role_client, django_assert_num_queries):

@@ -1,4 +1,5 @@
 """Re-anchoring citations in a corrected text: the cascade, and what it refuses to guess."""
+
 import pytest
 
 from sources.reanchor import place
@@ -17,7 +18,7 @@ def cite(text, quote, nth=1):
     for _ in range(nth):
         start = text.index(quote, start + 1)
     end = start + len(quote)
-    return quote, text[max(0, start - 32):start], text[end:end + 32], start, end
+    return quote, text[max(0, start - 32) : start], text[end : end + 32], start, end
 
 
 def test_a_quote_still_at_its_position_stays_there():
@@ -30,7 +31,7 @@ def test_a_quote_that_moved_and_occurs_once_is_found():
     new = "Washington (AP) — " + OLD
     placement = place(*cite(OLD, "Schoigu habe Teheran besucht"), new)
     assert placement.method == "unique_quote"
-    assert new[placement.start:placement.end] == "Schoigu habe Teheran besucht"
+    assert new[placement.start : placement.end] == "Schoigu habe Teheran besucht"
 
 
 def test_a_repeated_quote_is_placed_by_its_surroundings():
@@ -38,8 +39,8 @@ def test_a_repeated_quote_is_placed_by_its_surroundings():
     first = place(*cite(OLD, "Kirby", 1), new)
     second = place(*cite(OLD, "Kirby", 2), new)
     assert (first.method, second.method) == ("context", "context")
-    assert new[first.start - 6:first.end] == "Iran. Kirby"
-    assert new[second.start - 14:second.end] == "Später warnte Kirby"
+    assert new[first.start - 6 : first.end] == "Iran. Kirby"
+    assert new[second.start - 14 : second.end] == "Später warnte Kirby"
 
 
 def test_a_quote_whose_words_were_corrected_is_flagged_with_the_new_words_as_candidate():
@@ -48,7 +49,7 @@ def test_a_quote_whose_words_were_corrected_is_flagged_with_the_new_words_as_can
     assert not placement.placed
     assert placement.problem == "quote_changed"
     assert placement.candidates[0]["quote"] == "Shoigu"
-    assert new[placement.candidates[0]["start"]:placement.candidates[0]["end"]] == "Shoigu"
+    assert new[placement.candidates[0]["start"] : placement.candidates[0]["end"]] == "Shoigu"
 
 
 def test_a_quote_whose_sentence_was_removed_is_flagged_not_found():
@@ -77,7 +78,7 @@ def test_astral_characters_and_combining_marks_are_counted_in_code_points():
     new = "🙂🙂 " + old
     placement = place(*cite(old, "Kę\u0301stutis"), new)
     assert placement.method == "unique_quote"
-    assert new[placement.start:placement.end] == "Kę\u0301stutis"
+    assert new[placement.start : placement.end] == "Kę\u0301stutis"
     assert placement.start == old.index("Kę") + 3  # two emoji and a space: three code points
 
 

@@ -1,14 +1,14 @@
 """Corrected sources: a new source supersedes the old, citations are re-anchored or
 flagged for a curator, never moved silently; the old source stays readable."""
+
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from entities.models import Entity, Name
 from sources import services
 from sources.models import Citation, Evidence, ReanchorProblem, Source
-from tests.factories import citation, person, source
+from tests.builders import citation, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_citations_placed_with_confidence_back_the_same_claims_in_the_new_text(c
     result = services.supersede(old, NEW, curator)
     assert dict(result.placed) == {"context": 2}  # "Kirby" twice, told apart by its surroundings
     moved = list(result.source.citations.order_by("start"))
-    assert [(c.quote, NEW[c.start:c.end]) for c in moved] == [("Kirby", "Kirby"), ("Kirby", "Kirby")]
+    assert [(c.quote, NEW[c.start : c.end]) for c in moved] == [("Kirby", "Kirby"), ("Kirby", "Kirby")]
     assert [c.reanchored_from.start for c in moved] == [c.start for c in old.citations.filter(quote="Kirby")]
     assert all(c.created_by == curator for c in moved)
     # the entity claim and its name claim are now backed by both sources
@@ -140,9 +140,8 @@ def _sample_correction(text):
     return "CORRECTED — " + "\n".join(lines).replace(", ", ",  ", 3), removed
 
 
-def test_a_sample_correction_of_every_seed_article(curator):
+def test_a_sample_correction_of_every_seed_article(seed_corpus, curator):
     """The figures the README quotes."""
-    call_command("load_seed_corpus", verbosity=0)
     placed = flagged = 0
     for old in Source.objects.order_by("pk"):
         corrected, removed = _sample_correction(old.text)
@@ -151,7 +150,7 @@ def test_a_sample_correction_of_every_seed_article(curator):
         flagged += len(result.problems)
         # only quotes from the removed paragraph need a curator
         assert all(p.citation.quote in removed for p in result.problems), [p.citation.quote for p in result.problems]
-        assert all(result.source.text[c.start:c.end] == c.quote for c in result.source.citations.all())
+        assert all(result.source.text[c.start : c.end] == c.quote for c in result.source.citations.all())
     assert (placed, flagged) == (128, 10)
     alabuga = Entity.objects.get(names__value="Alabuga Special Economic Zone")
     assert alabuga.citations.filter(source__supersedes__isnull=False).exists()

@@ -1,4 +1,5 @@
 """Offsets from a browser (UTF-16) to code points, pieces of highlighted text, sentences."""
+
 import unicodedata
 
 import pytest
@@ -32,7 +33,7 @@ def test_utf16_offsets_convert_to_the_code_points_python_and_postgresql_count(qu
 
 
 def test_an_offset_between_the_halves_of_an_astral_character_is_refused():
-    inside = utf16(TRICKY[:TRICKY.index("𝔘")]) + 1
+    inside = utf16(TRICKY[: TRICKY.index("𝔘")]) + 1
     with pytest.raises(ValidationError, match="inside a character outside the BMP"):
         textlib.index_from_utf16(TRICKY, inside, "start_utf16")
 
@@ -82,7 +83,7 @@ def test_the_sentence_around_a_quote_skips_abbreviations_and_ends_at_line_breaks
     )
     start = text.index(quote)
     found = textlib.sentence_bounds(text, start, start + len(quote))
-    assert text[found.lo:found.hi] == sentence
+    assert text[found.lo : found.hi] == sentence
     assert not found.cut_before and not found.cut_after
 
 

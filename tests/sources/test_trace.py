@@ -1,4 +1,5 @@
 """Trace pages: every claim of an entity, an action or a source with its quotes in context."""
+
 import re
 
 import pytest
@@ -9,8 +10,7 @@ from django.urls import reverse
 from entities.models import Identifier, Name
 from sources import services
 from sources.models import Citation, Source
-from tests.factories import citation, person, source
-from tests.sources.provenance_helpers import cited_article
+from tests.builders import citation, cited_article, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,7 @@ def test_the_entity_trace_shows_every_claim_with_its_quote_in_its_sentence(role_
     claims = {item.info.type: item for _, items in response.context["sections"] for item in items}
     assert set(claims) == {"entity", "name", "identifier", "relationship", "sanctiontarget"}
     # the quote highlighted inside its sentence
-    assert (
-        "Minister <mark>Anna0 Berg</mark> (passport P00000) heads the Agency0 in Teheran." in html
-    )
+    assert "Minister <mark>Anna0 Berg</mark> (passport P00000) heads the Agency0 in Teheran." in html
     assert "<mark>froze the assets</mark> of all of them." in html
     text = text_of(response)
     src = article.source
@@ -81,7 +79,7 @@ def test_the_source_trace_shows_the_article_highlighted_and_the_claims_it_backs(
     text = text_of(response)
     assert "Name: Anna1 Berg" in text and "Sanction target: Anna1 Berg" in text
     anna = article.persons[0]
-    assert f'{entity_url(anna)}#claim-' in html
+    assert f"{entity_url(anna)}#claim-" in html
     assert f'id="citation-{article.source.citations.first().pk}"' in html
 
 
@@ -119,9 +117,7 @@ def _cite_more(entity, sources=6):
         cite = citation(src, name.value)
         entity.citations.add(cite)
         name.citations.add(cite)
-        Identifier.objects.create(entity=entity, scheme="passport", value=f"Q{i}").citations.add(
-            citation(src, f"Q{i}")
-        )
+        Identifier.objects.create(entity=entity, scheme="passport", value=f"Q{i}").citations.add(citation(src, f"Q{i}"))
 
 
 @pytest.mark.parametrize("page", ["entity", "action", "source"])

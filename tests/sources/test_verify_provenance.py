@@ -1,4 +1,5 @@
 """verify_provenance finds tampering that bypassed the guards, and names the records."""
+
 import hashlib
 
 import pytest
@@ -6,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.factories import TEXT, citation, source
+from tests.builders import TEXT, citation, source
 
 pytestmark = pytest.mark.django_db
 
