@@ -1,17 +1,18 @@
 import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from tqdm import tqdm
 
 from core import history
+from core.management.progress import ProgressCommand
 from core.roles import role_user
 from corpus import bulk, synthetic
 from entities.models import Entity
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Generate N synthetic entities (persons and organisations in Latin, Persian and Cyrillic script, "
         "with aliases, identifiers, relationships, sanction actions, sources and citations), reproducible "
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=10_000, help="entities per change set (default 10000)")
         parser.add_argument("--curator", default="curator", help="account that writes and submits")
         parser.add_argument("--reviewer", default="reviewer", help="account that approves (not the curator)")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        super().add_arguments(parser)  # --no-progress
 
     def handle(self, *args, entities, seed, batch_size, curator, reviewer, no_progress=False, **options):
         if entities < 1:

@@ -1,13 +1,14 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.module_loading import import_string
 
+from core.management.progress import ProgressCommand
 from screening import services
 
 DEFAULT_SOURCE = "screening.sources.published_records"
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Rebuild the match index from scratch in one transaction, from a source of entity records "
         f"(default: setting SCREENING_RECORD_SOURCE, else {DEFAULT_SOURCE})."
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             "screening.sources.write_model_records indexes every live write-model entity, for development)",
         )
         parser.add_argument("--batch-size", type=int, default=5000, help="rows per COPY batch (default 5000)")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        super().add_arguments(parser)  # --no-progress
 
     def handle(self, *args, source=None, batch_size=5000, no_progress=False, **options):
         path = source or getattr(settings, "SCREENING_RECORD_SOURCE", DEFAULT_SOURCE)
