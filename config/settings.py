@@ -169,7 +169,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "entities.models.Entity.Kind",
-        "RecordTypeEnum": "publishing.models.RecordType",
+        "RecordTypeEnum": "publishing.models.PARTNER_RECORD_TYPES",
         "SanctionKindEnum": "sanctions.models.SanctionAction.Kind",
         "NameTypeEnum": "entities.models.Name.Type",
         "RelationshipKindEnum": "entities.models.Relationship.Kind",

@@ -1,15 +1,22 @@
 """The admin toolkit every app's admin shares, and the admin of core's own models.
 
 - AdminModelForm: a ModelForm that shows every error a model's clean() raises;
+- UnchangedSinceLoadedForm: refuses a save over someone else's save since the page loaded;
 - PresetFilter (with null_presets), DeprecatedFilter, used_values_filter: list filters;
 - CreatedByAdminMixin: stamps ``created_by`` on what an admin and its inlines add;
 - ReadOnlyAdmin: the base of admins nobody edits through.
 """
 
+import hashlib
+import json
+
 from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from .models import LoginFailure
@@ -46,6 +53,66 @@ class AdminModelForm(forms.ModelForm):
             return str(self._meta.model._meta.get_field(name).verbose_name)
         except Exception:  # noqa: BLE001 - any name clean() made up is still shown
             return name.replace("_", " ")
+
+
+class UnchangedSinceLoadedForm(AdminModelForm):
+    """Refuses to save over a save made since the page was loaded, naming who made it.
+
+    For rows that have no revision counter (citations, sources): the page carries a
+    digest of the editable fields as loaded; the save locks the row and compares.
+    Records published through review use publishing's RevisionCheckedForm instead."""
+
+    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_state"].initial = self._digest(self.instance)
+
+    def _watched(self):
+        return [n for n in self.fields if n != "loaded_state" and n in {f.name for f in self._meta.model._meta.fields}]
+
+    def _digest(self, obj):
+        values = {name: str(getattr(obj, f"{name}_id", getattr(obj, name, ""))) for name in self._watched()}
+        return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = type(self.instance).objects.select_for_update().get(pk=self.instance.pk)
+            if self.data.get(self.add_prefix("loaded_state")) != self._digest(current):
+                raise ValidationError(
+                    f"This {self._meta.model._meta.verbose_name} was saved{last_saved_by(current)} while you were "
+                    "editing. Your changes were not saved. Reload the page to see theirs, then edit again."
+                )
+        return cleaned
+
+
+class UnchangedSinceLoadedAdminMixin:
+    """The admin side of UnchangedSinceLoadedForm: its hidden field goes on the page
+    (an admin that builds its own fieldsets passes them through ``with_loaded_state``)."""
+
+    def get_fieldsets(self, request, obj=None):
+        return self.with_loaded_state(super().get_fieldsets(request, obj), obj)
+
+    @staticmethod
+    def with_loaded_state(fieldsets, obj):
+        fieldsets = list(fieldsets)
+        if obj is not None:
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], "loaded_state"]})
+        return fieldsets
+
+
+def last_saved_by(obj):
+    """ " by <user> at <time>" of the row's latest history event, or ""."""
+    events = apps.get_model(obj._meta.app_label, f"{type(obj).__name__}Event")
+    event = events.objects.filter(pgh_obj_id=obj.pk).select_related("pgh_context").order_by("-pgh_id").first()
+    if event is None:
+        return ""
+    user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return f"{f' by {user}' if user else ''} at {timezone.localtime(event.pgh_created_at):%H:%M:%S}"
 
 
 # -------------------------------------------------------------------- list filters

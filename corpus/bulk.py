@@ -23,6 +23,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 from core.copyin import copy_rows, reserve_ids
+from core.ids import derived_public_id
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import documents
 from publishing import services as publishing
@@ -50,14 +51,17 @@ def reference_data():
     authorities = {}
     for name, short_name, country in AUTHORITIES:
         authority, _ = Authority.objects.get_or_create(
-            name=name, defaults={"short_name": short_name, "country": country}
+            name=name,
+            defaults={"short_name": short_name, "country": country, "public_id": derived_public_id("auth", name)},
         )
         authorities[name] = authority.pk
     programmes = {}
     for authority, entries in PROGRAMMES.items():
         for name, code in entries:
             programme, _ = Programme.objects.get_or_create(
-                authority_id=authorities[authority], name=name, defaults={"code": code}
+                authority_id=authorities[authority],
+                name=name,
+                defaults={"code": code, "public_id": derived_public_id("prog", f"{authority}: {name}")},
             )
             programmes[(authority, name)] = programme.pk
     return authorities, programmes
@@ -252,5 +256,5 @@ def publish(keys, curator, reviewer, title, comment=""):
     add the workflow step, and the change set records who submitted and who approved."""
     change_set = publishing.bulk_change_set(curator, keys, title)
     publishing.submit(change_set, curator, comment=comment)
-    publishing.approve(change_set, reviewer, publishing.current_revisions(keys))
+    publishing.approve(change_set, reviewer, publishing.shown_revisions(change_set))
     return change_set

@@ -82,12 +82,13 @@ class Loader:
             self.fail(node, f"'{name}' is required")
         return value
 
-    def upsert(self, model, lookup, values, node):
-        """Create, or update only the fields that differ; validate with the model's rules."""
+    def upsert(self, model, lookup, values, node, create=None):
+        """Create (with ``create`` too), or update only the fields of ``values`` that
+        differ; validate with the model's rules."""
         obj = model.objects.filter(**lookup).first()
         created = obj is None
         if created:
-            obj = model(**lookup)
+            obj = model(**lookup, **(create or {}))
         changed = created
         for key, value in values.items():
             if getattr(obj, key, None) != value:  # None: an unset foreign key
@@ -262,6 +263,7 @@ class Loader:
                     "entity": self.entity(node, "entity", required=False),
                 },
                 node,
+                create={"public_id": derived_public_id("auth", key)},
             )
         for key, node in _entries(programmes):
             authority = self.authorities.get(self.field(node, "authority", required=True))
@@ -272,6 +274,7 @@ class Loader:
                 {"authority": authority, "name": self.field(node, "name", required=True)},
                 {"code": self.field(node, "code")},
                 node,
+                create={"public_id": derived_public_id("prog", key)},
             )
 
     def load_actions(self, actions):
@@ -353,8 +356,7 @@ class Loader:
         change_set.save(update_fields=["title"])
         try:
             publishing.submit(change_set, self.user, comment="Loaded from the curated seed corpus.")
-            keys = publishing.pending_keys(change_set)
-            publishing.approve(change_set, reviewer, publishing.current_revisions(keys))
+            publishing.approve(change_set, reviewer, publishing.shown_revisions(change_set))
         except publishing.WorkflowError as exc:
             raise CorpusError(self.path, 0, str(exc)) from None
         return change_set

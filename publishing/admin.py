@@ -57,8 +57,9 @@ class RevisionCheckedForm(forms.ModelForm):
 
 
 class PublishedRecordAdminMixin:
-    """For EntityAdmin and SanctionActionAdmin: every save joins a change set, the
-    page shows what is published and links to history."""
+    """For the admins of published records (entities, sanction actions, authorities,
+    programmes): every save joins a change set, the page shows what is published and
+    links to history."""
 
     change_form_template = "admin/publishing/record_change_form.html"
 
@@ -82,6 +83,12 @@ class PublishedRecordAdminMixin:
                 change_set.get_state_display(),
             ),
         )
+
+    def has_delete_permission(self, request, obj=None):
+        # Published versions name the record: it stays, and a reviewed edit changes it.
+        if obj is not None and services.heads([services.record_key(obj)]):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

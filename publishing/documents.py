@@ -25,6 +25,7 @@ from .models import RecordType
 # Plain strings: record keys are (type, id) tuples, and an enum member doesn't hash
 # like its value.
 ENTITY, SANCTION = RecordType.ENTITY.value, RecordType.SANCTION.value
+AUTHORITY, PROGRAMME = RecordType.AUTHORITY.value, RecordType.PROGRAMME.value
 NAME_TYPE_ORDER = {value: i for i, value in enumerate(Name.Type.values)}
 
 
@@ -61,7 +62,7 @@ class Rendered:
     document: dict
     retracted: bool = False
     uncited: list = field(default_factory=list)  # human-readable labels of claims without citations
-    references: set = field(default_factory=set)  # entity ids the document points at
+    references: set = field(default_factory=set)  # (type, id) of the records the document points at
 
 
 # Rendering reads plain rows (values_list) and builds the documents in Python, in a fixed
@@ -247,7 +248,7 @@ def _render_entity(row, person, org, all_names, identifiers, relationships, depr
         if rel_pk not in deprecated
     ]
     for rel_pk, rel_kind, obj, role, start, end in sorted(current, key=lambda x: (x[1], x[2], x[0])):
-        r.references.add(obj)
+        r.references.add((ENTITY, obj))
         doc["relationships"].append(
             {
                 "id": claim_id(rel_pk),
@@ -273,7 +274,7 @@ def _render_entity(row, person, org, all_names, identifiers, relationships, depr
         org_kind, countries, parent_pk = org or ("", [], None)
         parent = linked[parent_pk] if parent_pk else None
         if parent:
-            r.references.add(parent)
+            r.references.add((ENTITY, parent))
         doc["organisation"] = {"org_kind": org_kind, "countries": sorted(countries), "parent": parent}
     r.document = doc
     return r
@@ -306,14 +307,51 @@ def sanctions_section(action_documents):
 # ------------------------------------------------------------------------- sanctions
 
 
-def render_actions(action_ids):
-    """The documents of the sanction actions with these public ids."""
+def render_authorities(ids):
+    return [
+        Rendered(AUTHORITY, pid, {"id": pid, "type": AUTHORITY, "name": name, "short_name": short, "country": country})
+        for pid, name, short, country in Authority.objects.filter(public_id__any=list(ids)).values_list(
+            "public_id", "name", "short_name", "country"
+        )
+    ]
+
+
+def render_programmes(ids):
+    return [
+        Rendered(PROGRAMME, pid, {"id": pid, "type": PROGRAMME, "authority": authority, "name": name, "code": code})
+        for pid, authority, name, code in Programme.objects.filter(public_id__any=list(ids)).values_list(
+            "public_id", "authority__public_id", "name", "code"
+        )
+    ]
+
+
+def action_references(action_ids):
+    """(type, id) of the authority and programme each of these actions shows."""
+    keys = set()
+    for authority, programme in SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(
+        "authority__public_id", "programme__public_id"
+    ):
+        keys.add((AUTHORITY, authority))
+        if programme:
+            keys.add((PROGRAMME, programme))
+    return keys
+
+
+def as_shown_in_action(reference_document):
+    """An authority's or programme's document as a sanction document embeds it."""
+    return {k: v for k, v in reference_document.items() if k not in ("type", "authority")}
+
+
+def render_actions(action_ids, references):
+    """The documents of the sanction actions with these public ids. ``references``:
+    (type, id) → the document of each authority and programme they show, as it is to
+    be published (never the write model's row as such: see publication.draft_documents)."""
     actions = list(
         SanctionAction.objects.filter(public_id__any=list(action_ids)).values_list(
             "pk",
             "public_id",
-            "authority_id",
-            "programme_id",
+            "authority__public_id",
+            "programme__public_id",
             "kind",
             "status",
             "announced_date",
@@ -323,33 +361,16 @@ def render_actions(action_ids):
         )
     )
     pks = [row[0] for row in actions]
-    authorities = {
-        row[0]: row[1:]
-        for row in Authority.objects.filter(pk__any=list({a[2] for a in actions})).values_list(
-            "pk", "name", "short_name", "country"
-        )
-    }
-    programmes = {
-        row[0]: row[1:]
-        for row in Programme.objects.filter(pk__any=list({a[3] for a in actions if a[3]})).values_list(
-            "pk", "name", "code"
-        )
-    }
     targets = _by_parent(SanctionTarget, "action_id", pks, ("entity_id", "measures"))
     claims = [*pks, *(t[1] for rows in targets.values() for t in rows)]
     deprecated = _deprecated(claims)
     citations = _citations_by_claim(pk for pk in claims if pk not in deprecated)
     entities = _public_ids(Entity, [t[2] for rows in targets.values() for t in rows])
-    return [
-        _render_action(
-            row, authorities[row[2]], programmes.get(row[3]), targets[row[0]], deprecated, entities, citations
-        )
-        for row in actions
-    ]
+    return [_render_action(row, references, targets[row[0]], deprecated, entities, citations) for row in actions]
 
 
-def _render_action(row, authority, programme, targets, deprecated, entities, citations):
-    pk, public_id, _, programme_id, kind, status, announced_date, in_force_date, end_date, summary = row
+def _render_action(row, references, targets, deprecated, entities, citations):
+    pk, public_id, authority, programme, kind, status, announced_date, in_force_date, end_date, summary = row
     if pk in deprecated:
         return _retraction(SANCTION, public_id, deprecated[pk])
     r = Rendered(SANCTION, public_id, {})
@@ -357,13 +378,15 @@ def _render_action(row, authority, programme, targets, deprecated, entities, cit
         ((t_pk, entities[entity_pk], measures) for _, t_pk, entity_pk, measures in targets if t_pk not in deprecated),
         key=lambda t: (t[1], t[0]),
     )
-    r.references.update(entity for _, entity, _ in current)
-    name, short_name, country = authority
+    r.references.update((ENTITY, entity) for _, entity, _ in current)
+    r.references.add((AUTHORITY, authority))
+    if programme:
+        r.references.add((PROGRAMME, programme))
     r.document = {
         "id": public_id,
         "type": SANCTION,
-        "authority": {"name": name, "short_name": short_name, "country": country},
-        "programme": ({"name": programme[0], "code": programme[1]} if programme_id else None),
+        "authority": as_shown_in_action(references[(AUTHORITY, authority)]),
+        "programme": as_shown_in_action(references[(PROGRAMME, programme)]) if programme else None,
         "kind": kind,
         "status": status,
         "announced_date": announced_date,

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
-from sanctions.models import SanctionAction, SanctionTarget
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Claim, Evidence
 
 HIDDEN_FIELDS = {"updated_at", "revision", "claim_ptr", "claim_ptr_id", "pgh_obj", "pgh_obj_id"}
@@ -36,6 +36,8 @@ def _event_model(model):
 
 def _sources(record):
     """(event model, filter) pairs covering everything the record's document shows."""
+    if isinstance(record, (Authority, Programme)):
+        return [(type(record), {"pgh_obj_id": record.pk})]
     if isinstance(record, SanctionAction):
         claim_ids = [record.pk, *record.targets.values_list("pk", flat=True)]
         own = [(SanctionAction, {"pgh_obj_id": record.pk}), (SanctionTarget, {"action_id": record.pk})]

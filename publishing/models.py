@@ -24,6 +24,13 @@ from core.history import tracked
 class RecordType(models.TextChoices):
     ENTITY = "entity", "entity"
     SANCTION = "sanction", "sanction action"
+    # Reference data shown inside sanction documents; partners get them only there.
+    AUTHORITY = "authority", "authority"
+    PROGRAMME = "programme", "programme"
+
+
+# The record types partners read as records of their own (feed, sources' citations).
+PARTNER_RECORD_TYPES = [(RecordType.ENTITY.value, "entity"), (RecordType.SANCTION.value, "sanction action")]
 
 
 @tracked()

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from core.copyin import copy_rows, reserve_ids
 
 from . import documents, signals, tags
 from .exports.csvfile import csv_row
-from .models import PublishedRecord, PublishedVersion
+from .models import ChangeSetItem, PublishedRecord, PublishedVersion
 
 # Approvals take this transaction-level advisory lock, so sequence numbers are
 # assigned in commit order and a change-feed reader never skips a late commit.
@@ -76,31 +76,70 @@ def _sanctions_for(entity_ids):
 def draft_documents(keys):
     """(type, id) → Rendered: what approving these records now would publish."""
     keys = list(keys)
-    entity_ids = [rid for rtype, rid in keys if rtype == documents.ENTITY]
-    action_ids = [rid for rtype, rid in keys if rtype == documents.SANCTION]
+    ids = defaultdict(list)
+    for record_type, record_id in keys:
+        ids[record_type].append(record_id)
     rendered = []
-    if entity_ids:
-        rendered += documents.render_entities(entity_ids, _sanctions_for(entity_ids))
-    if action_ids:
-        rendered += documents.render_actions(action_ids)
-    return {(r.record_type, r.record_id): r for r in rendered}
+    if ids[documents.ENTITY]:
+        rendered += documents.render_entities(ids[documents.ENTITY], _sanctions_for(ids[documents.ENTITY]))
+    rendered += documents.render_authorities(ids[documents.AUTHORITY])
+    rendered += documents.render_programmes(ids[documents.PROGRAMME])
+    drafts = {(r.record_type, r.record_id): r for r in rendered}
+    if ids[documents.SANCTION]:
+        references = _shown_references(ids[documents.SANCTION], drafts)
+        for r in documents.render_actions(ids[documents.SANCTION], references):
+            drafts[(r.record_type, r.record_id)] = r
+    return drafts
+
+
+def _shown_references(action_ids, drafts):
+    """(type, id) → the authority or programme document each action shows: the draft
+    when it is published with the action, else its published version, so that an
+    unreviewed rename never reaches partners through an unrelated approval. One
+    never published is rendered as it stands, and ``publication_problems`` refuses it."""
+    wanted = documents.action_references(action_ids)
+    shown = {key: drafts[key].document for key in wanted if key in drafts}
+    published = heads(wanted - set(shown))
+    shown.update(
+        (key, head.document) for key, head in published.items() if head.operation == PublishedVersion.Operation.UPSERT
+    )
+    missing = wanted - set(shown)
+    for r in [
+        *documents.render_authorities(i for t, i in missing if t == documents.AUTHORITY),
+        *documents.render_programmes(i for t, i in missing if t == documents.PROGRAMME),
+    ]:
+        shown[(r.record_type, r.record_id)] = r.document
+    return shown
 
 
 def publication_problems(drafts, keys_in_set):
-    """Why these drafts can't be published: uncited claims, references to entities
+    """Why these drafts can't be published: uncited claims, references to records
     that partners would not find (neither published nor in this change set)."""
     problems = []
     for key, r in sorted(drafts.items()):
         for label in r.uncited:
             problems.append(f"{key[1]}: {label} has no citation")
-    referenced = {(documents.ENTITY, rid) for r in drafts.values() for rid in r.references}
+    referenced = {key for r in drafts.values() for key in r.references}
     missing = referenced - set(keys_in_set)
     if missing:
         published = heads(missing)
+        waiting = {
+            (t, i): cs
+            for t, i, cs in ChangeSetItem.objects.filter(
+                pending=True, record_id__any=[i for _, i in missing]
+            ).values_list("record_type", "record_id", "change_set_id")
+        }
         for key in sorted(missing):
             head = published.get(key)
-            if head is None or head.operation != PublishedVersion.Operation.UPSERT:
-                problems.append(f"{key[1]} is referenced but not published; add it to this change set")
+            if head is not None and head.operation == PublishedVersion.Operation.UPSERT:
+                continue
+            if key in waiting:
+                problems.append(
+                    f"{key[0]} {key[1]} is referenced but not published: it waits for review in change set "
+                    f"#{waiting[key]}; publish that first"
+                )
+            else:
+                problems.append(f"{key[0]} {key[1]} is referenced but not published; add it to this change set")
     return problems
 
 
@@ -119,14 +158,22 @@ def publish(keys, change_set, approver):
 
 def _publish(keys, change_set, approver):
     now = timezone.now()
+    reference_keys = [k for k in keys if k[0] in (documents.AUTHORITY, documents.PROGRAMME)]
     action_keys = [k for k in keys if k[0] == documents.SANCTION]
     entity_keys = [k for k in keys if k[0] == documents.ENTITY]
 
+    # Authorities and programmes first: actions show their published versions.
+    reference_drafts = draft_documents(reference_keys)
+    versions = _append(reference_drafts, heads(reference_keys), change_set, approver, now)
     action_drafts = draft_documents(action_keys)
     problems = publication_problems(action_drafts, keys)
     old_action_heads = heads(action_keys)
-    # Actions first: entities' sanctions sections are built from published actions.
-    versions = _append(action_drafts, old_action_heads, change_set, approver, now)
+    # The published actions that show a renamed authority or programme show the new
+    # version, and nothing else of their own unreviewed edits.
+    for key, (head, rendered) in _reshow(versions, exclude=action_keys).items():
+        old_action_heads[key], action_drafts[key] = head, rendered
+    # Then actions: entities' sanctions sections are built from published actions.
+    versions += _append(action_drafts, old_action_heads, change_set, approver, now)
 
     dependents = set()
     for key, r in action_drafts.items():
@@ -149,6 +196,42 @@ def _publish(keys, change_set, approver):
         entity_drafts[key] = documents.Rendered(key[0], key[1], document)
     versions += _append(entity_drafts, {**heads(entity_keys), **dependent_heads}, change_set, approver, now)
     signals.versions_published.send(sender=PublishedVersion, versions=versions)
+
+
+def _reshow(reference_versions, exclude):
+    """(type, id) → Rendered, for each published action (but those in ``exclude``)
+    that shows one of these new authority or programme versions: its published
+    document with the new version in place, and nothing else changed."""
+    matches = []  # (part, id, name it was published under before ids, shown document)
+    for v in reference_versions:
+        before = PublishedVersion.objects.filter(
+            record_type=v.record_type, record_id=v.record_id, version=v.version - 1
+        ).first()
+        part = "authority" if v.record_type == documents.AUTHORITY else "programme"
+        matches.append((part, v.record_id, before.document["name"] if before else None, v.document))
+    if not matches:
+        return {}
+    condition = Q(_connector=Q.OR)
+    for part, record_id, old_name, _ in matches:
+        condition |= Q(**{f"document__{part}__id": record_id})
+        if old_name is not None:  # documents published before authorities had ids
+            condition |= Q(**{f"document__{part}__id__isnull": True, f"document__{part}__name": old_name})
+    found = PublishedRecord.objects.filter(
+        condition, record_type=documents.SANCTION, operation=PublishedVersion.Operation.UPSERT
+    ).defer("tags", "csv_row")
+    skip = set(exclude)
+    out = {}
+    for head in found:
+        key = (head.record_type, head.record_id)
+        if key in skip:
+            continue
+        document = dict(head.document)
+        for part, record_id, old_name, shown in matches:
+            current = document.get(part) or {}
+            if current.get("id", None) == record_id or ("id" not in current and current.get("name") == old_name):
+                document[part] = documents.as_shown_in_action(shown)
+        out[key] = (head, documents.Rendered(key[0], key[1], document))
+    return out
 
 
 # What a version and a head both hold, in the tables' own order (a head also has tags,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core import history
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
-from sanctions.models import SanctionAction, SanctionTarget
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Claim
 
 from . import diffs, documents
@@ -55,11 +55,18 @@ __all__ = [
     "record_key",
     "reject",
     "review_diff",
+    "shown_revisions",
     "stale_message",
     "submit",
 ]
 
-RECORD_MODELS = {documents.ENTITY: Entity, documents.SANCTION: SanctionAction}
+RECORD_MODELS = {
+    documents.ENTITY: Entity,
+    documents.SANCTION: SanctionAction,
+    documents.AUTHORITY: Authority,
+    documents.PROGRAMME: Programme,
+}
+RECORD_TYPES = {model: record_type for record_type, model in RECORD_MODELS.items()}
 
 
 class StaleRecord(WorkflowError):
@@ -67,11 +74,10 @@ class StaleRecord(WorkflowError):
 
 
 def record_key(record):
-    if isinstance(record, Entity):
-        return (documents.ENTITY, record.public_id)
-    if isinstance(record, SanctionAction):
-        return (documents.SANCTION, record.public_id)
-    raise TypeError(f"{type(record).__name__} is not a published record")
+    try:
+        return (RECORD_TYPES[type(record)], record.public_id)
+    except KeyError:
+        raise TypeError(f"{type(record).__name__} is not a published record") from None
 
 
 def owning_record(obj):
@@ -79,7 +85,7 @@ def owning_record(obj):
     (None for objects no document shows, such as a source's metadata)."""
     if isinstance(obj, Claim) and type(obj) is Claim:
         obj = obj.specific()
-    if isinstance(obj, (Entity, SanctionAction)):
+    if type(obj) in RECORD_TYPES:
         return obj
     if isinstance(obj, (Person, Organisation, Name, Identifier)):
         return obj.entity
@@ -119,10 +125,17 @@ def stale_message(key, expected, current):
         f"{key[1]} was saved{who} while you were editing (revision {current}; your page showed "
         f"revision {expected}). Your changes were not saved. Reload the page to see theirs"
     )
-    if latest and expected in by_revision:
-        parts = describe_changes(diffs.diff_documents(by_revision[expected].document, latest.document))
+    # The page showed revision ``expected``; one written outside the admin (an import) has
+    # no saved draft, and was published as it stood.
+    shown = by_revision.get(expected) or heads([key]).get(key)
+    if latest and shown:
+        # An entity's sanctions section follows the actions published meanwhile: not their edit.
+        before, after = ({k: v for k, v in r.document.items() if k != "sanctions"} for r in (shown, latest))
+        parts = describe_changes(diffs.diff_documents(before, after))
         if parts:
             message += "; they changed: " + "; ".join(parts)
+        else:
+            message += "; they changed nothing partners see (internal fields such as notes)"
     return message + "."
 
 
@@ -235,6 +248,11 @@ def pending_keys(change_set):
     ]
 
 
+def shown_revisions(change_set):
+    """What the review page shows and approval checks: each pending record's revision."""
+    return current_revisions(pending_keys(change_set))
+
+
 def current_revisions(keys, lock=False):
     """ "type:id" → revision of each record (row-locked when ``lock``)."""
     revisions = {}
@@ -268,6 +286,7 @@ def submit(change_set, user, comment=""):
     keys = pending_keys(change_set)
     if not keys:
         raise WorkflowError(f"Change set #{change_set.pk} has no edits to submit.")
+    keys += _take_in_new_references(change_set, keys)
     problems = publication_problems(draft_documents(keys), set(keys))
     if problems:
         raise WorkflowError("Fix these before submitting: " + "; ".join(problems))
@@ -277,6 +296,26 @@ def submit(change_set, user, comment=""):
         change_set.save()
         Decision.objects.create(change_set=change_set, kind=Decision.Kind.SUBMIT, user=user, comment=comment)
     return change_set
+
+
+def _take_in_new_references(change_set, keys):
+    """The authorities and programmes the change set's actions show that were never
+    published and wait in no change set (written outside the admin: the seed corpus,
+    imports, older databases) join it, so the reviewer sees and approves them."""
+    actions = [record_id for record_type, record_id in keys if record_type == documents.SANCTION]
+    wanted = documents.action_references(actions) - set(keys) if actions else set()
+    if not wanted:
+        return []
+    waiting = set(
+        ChangeSetItem.objects.filter(pending=True, record_id__any=[i for _, i in wanted]).values_list(
+            "record_type", "record_id"
+        )
+    )
+    new = sorted(wanted - set(heads(wanted)) - waiting)
+    ChangeSetItem.objects.bulk_create(
+        [ChangeSetItem(change_set=change_set, record_type=t, record_id=i) for t, i in new]
+    )
+    return new
 
 
 def _check_reviewer(change_set, user):

@@ -13,7 +13,7 @@ from django.db.models.functions import Concat
 
 from core.names import fold, tokenise
 
-from .documents import ENTITY, cited, countries, is_sanctioned
+from .documents import ENTITY, SANCTION, cited, countries, is_sanctioned
 from .models import PublishedRecord
 
 TAG_MAX = PublishedRecord._meta.get_field("tags").base_field.max_length
@@ -32,8 +32,8 @@ def tags(document):
     the API filters on (``tags @> [...]``): kind, name words, countries, authorities,
     programmes, measures, statuses, cited sources, and "sanctioned" for entities."""
     # The matcher's words, spelling-folded: q finds "Schoigu" as "Shoigu", "Muhammad" as "Mohammad".
-    if document.get("retracted"):
-        return []
+    if document.get("retracted") or document["type"] not in (ENTITY, SANCTION):
+        return []  # authorities and programmes are filtered on through the actions showing them
     out = {tag("kind", document["kind"])}
     out.update(tag(SOURCE, citation["source"]) for _, citation in cited(document))
     if document["type"] == ENTITY:

@@ -12,22 +12,45 @@ from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
 from .models import Authority, Programme, SanctionAction, SanctionTarget
 
 
+class ReferenceRecordAdmin(PublishedRecordAdminMixin, admin.ModelAdmin):
+    """Authorities and programmes reach partners inside sanction documents: each save
+    joins a change set like an action's, and a stale page's save is refused."""
+
+    readonly_fields = ("public_id",)
+
+
+class AuthorityForm(RevisionCheckedForm, AdminModelForm):
+    class Meta:
+        model = Authority
+        fields = ("name", "short_name", "country", "entity")
+
+
 @admin.register(Authority)
-class AuthorityAdmin(EntityChoicesMixin, admin.ModelAdmin):
+class AuthorityAdmin(EntityChoicesMixin, ReferenceRecordAdmin):
+    form = AuthorityForm
+    fields = ("name", "short_name", "country", "entity", "public_id")
     list_display = ("name", "short_name", "country", "entity")
-    search_fields = ("name", "short_name")
+    search_fields = ("name", "short_name", "public_id")
     autocomplete_fields = ("entity",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("entity").prefetch_related("entity__names")
 
 
+class ProgrammeForm(RevisionCheckedForm, AdminModelForm):
+    class Meta:
+        model = Programme
+        fields = ("authority", "name", "code")
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReferenceRecordAdmin):
+    form = ProgrammeForm
+    fields = ("authority", "name", "code", "public_id")
     list_display = ("name", "code", "authority")
     list_filter = ("authority",)
     list_select_related = ("authority",)
-    search_fields = ("name", "code", "authority__name", "authority__short_name")
+    search_fields = ("name", "code", "public_id", "authority__name", "authority__short_name")
     autocomplete_fields = ("authority",)
 
 

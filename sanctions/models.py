@@ -12,10 +12,21 @@ from entities.models import Entity
 from sources.models import Claim, claim_link
 
 
+def _new_authority_id():
+    return new_public_id("auth")
+
+
+def _new_programme_id():
+    return new_public_id("prog")
+
+
 @tracked()
 class Authority(models.Model):
-    """A body that takes sanction actions (reference data, not a claim)."""
+    """A body that takes sanction actions (reference data, not a claim). Partners see
+    it inside sanction documents, so it is a reviewed record like an action: a save
+    joins a change set, and documents show its last published version."""
 
+    public_id = models.CharField(max_length=32, unique=True, default=_new_authority_id, editable=False)
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
     country = CountryField(blank=True, default="", help_text="Empty for the EU, UN and other international bodies.")
@@ -28,6 +39,7 @@ class Authority(models.Model):
         limit_choices_to={"kind": Entity.Kind.ORGANISATION},
         help_text="The organisation record of this authority, when there is one.",
     )
+    revision = models.PositiveIntegerField(default=1, editable=False)  # see Entity.revision
 
     class Meta:
         verbose_name_plural = "authorities"
@@ -39,9 +51,13 @@ class Authority(models.Model):
 
 @tracked()
 class Programme(models.Model):
+    """A sanctions programme of an authority: a reviewed record, like Authority."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=_new_programme_id, editable=False)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes")
     name = models.CharField(max_length=300)
     code = models.CharField(max_length=50, blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)  # see Entity.revision
 
     class Meta:
         ordering = ["authority__name", "name"]

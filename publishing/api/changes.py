@@ -7,9 +7,11 @@ from rest_framework.views import APIView
 
 from core.api.pagination import parse_limit
 from core.api.views import StrictQueryParams
-from publishing.models import PublishedVersion
+from publishing.models import PARTNER_RECORD_TYPES, PublishedVersion
 
 from . import serializers
+
+PARTNER_TYPES = [value for value, _ in PARTNER_RECORD_TYPES]
 
 
 class ChangesView(StrictQueryParams, APIView):
@@ -41,7 +43,8 @@ class ChangesView(StrictQueryParams, APIView):
             raise ValidationError({"after": ["Must be a whole number ≥ 0 (a seq from the feed)."]}) from None
         limit = parse_limit(request)
         rows = list(
-            PublishedVersion.objects.filter(seq__gt=after)
+            # Authorities and programmes reach partners inside the sanction documents.
+            PublishedVersion.objects.filter(seq__gt=after, record_type__in=PARTNER_TYPES)
             .order_by("seq")
             .only("seq", "record_type", "record_id", "version", "operation", "document", "published_at")[:limit]
         )

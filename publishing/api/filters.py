@@ -14,11 +14,25 @@ from core.codes import COUNTRIES
 from core.names import fold, tokenise
 from core.partial_dates import validate_partial_date
 from entities.models import Entity
-from publishing.models import PublishedRecord
+from publishing.documents import AUTHORITY, PROGRAMME
+from publishing.models import PublishedRecord, PublishedVersion
 from publishing.tags import tag
-from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
+from sanctions.models import SanctionAction, SanctionTarget
 
 TRUE_FALSE = [("true", "true"), ("false", "false")]
+
+
+def _published_names(record_type, other, value):
+    """The published names of the authorities or programmes whose name or ``other``
+    (abbreviation, code) is ``value``: what partners' documents show, not an edit
+    waiting for review."""
+    return set(
+        PublishedRecord.objects.filter(
+            Q(document__name__iexact=value) | Q(**{f"document__{other}__iexact": value}),
+            record_type=record_type,
+            operation=PublishedVersion.Operation.UPSERT,
+        ).values_list(KeyTextTransform("name", "document"), flat=True)
+    )
 
 
 class TagFilterSet(df.FilterSet):
@@ -37,15 +51,11 @@ class TagFilterSet(df.FilterSet):
         return queryset.filter(Q(*[Q(tags__contains=[tag(facet, n)]) for n in sorted(names)], _connector=Q.OR))
 
     def filter_authority(self, queryset, name, value):
-        names = set(
-            Authority.objects.filter(Q(name__iexact=value) | Q(short_name__iexact=value)).values_list("name", flat=True)
-        )
+        names = _published_names(AUTHORITY, "short_name", value)
         return self._any_named(queryset, "authority", names, f"No authority is named or abbreviated {value!r}.")
 
     def filter_programme(self, queryset, name, value):
-        names = set(
-            Programme.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).values_list("name", flat=True)
-        )
+        names = _published_names(PROGRAMME, "code", value)
         return self._any_named(queryset, "programme", names, f"No programme has the name or code {value!r}.")
 
     def filter_tag(self, queryset, name, value):

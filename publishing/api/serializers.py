@@ -9,7 +9,7 @@ in CI). They must follow ``documents.py``.
 from rest_framework import serializers
 
 from entities.models import Entity, Identifier, Name, Organisation, Relationship
-from publishing.models import RecordType
+from publishing.models import PARTNER_RECORD_TYPES
 from sanctions.models import SanctionAction, SanctionTarget
 
 PARTIAL_DATE = "YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."
@@ -95,12 +95,14 @@ class EntitySerializer(CitedSerializer, VersionMixin):
 
 
 class AuthoritySerializer(serializers.Serializer):
+    id = serializers.CharField(required=False, help_text="Stable authority id (auth_…); absent in older versions.")
     name = serializers.CharField()
     short_name = serializers.CharField(allow_blank=True)
     country = serializers.CharField(allow_blank=True)
 
 
 class ProgrammeSerializer(serializers.Serializer):
+    id = serializers.CharField(required=False, help_text="Stable programme id (prog_…); absent in older versions.")
     name = serializers.CharField()
     code = serializers.CharField(allow_blank=True)
 
@@ -127,7 +129,7 @@ class SanctionSerializer(CitedSerializer, VersionMixin):
 
 class TombstoneSerializer(serializers.Serializer):
     id = serializers.CharField()
-    type = serializers.ChoiceField(choices=RecordType.choices)
+    type = serializers.ChoiceField(choices=PARTNER_RECORD_TYPES)
     retracted = serializers.BooleanField()
     reason = serializers.CharField(allow_blank=True)
     merged_into = serializers.CharField(required=False, help_text="The entity this one was merged into.")
@@ -136,7 +138,7 @@ class TombstoneSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     seq = serializers.IntegerField(min_value=1, help_text="Position in the feed; pass the last one as `after`.")
-    record_type = serializers.ChoiceField(choices=RecordType.choices)
+    record_type = serializers.ChoiceField(choices=PARTNER_RECORD_TYPES)
     record_id = serializers.CharField()
     version = serializers.IntegerField(min_value=1)
     operation = serializers.ChoiceField(

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 
 from core.api.views import StrictQueryParams
 from publishing.documents import cited
-from publishing.models import PublishedRecord, PublishedVersion, RecordType
+from publishing.models import PARTNER_RECORD_TYPES, PublishedRecord, PublishedVersion
 from publishing.tags import source_tag
 from sources.models import Source
 
@@ -55,7 +55,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class PublishedCitationSerializer(serializers.Serializer):
-    record_type = serializers.ChoiceField(choices=RecordType.choices)
+    record_type = serializers.ChoiceField(choices=PARTNER_RECORD_TYPES)
     record_id = serializers.CharField()
     claim = serializers.CharField(help_text="The claim's id, or the record's id for the record itself.")
     start = serializers.IntegerField()

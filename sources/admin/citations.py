@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from core.admin import AdminModelForm, CreatedByAdminMixin, PresetFilter
+from core.admin import CreatedByAdminMixin, PresetFilter, UnchangedSinceLoadedAdminMixin, UnchangedSinceLoadedForm
 from core.pagination import EstimatedCountPaginator
 
 from .. import services
@@ -15,7 +15,7 @@ from ..models import Citation, ReanchorProblem
 from .claims import claim_links_html
 
 
-class CitationForm(AdminModelForm):
+class CitationForm(UnchangedSinceLoadedForm):
     class Meta:
         model = Citation
         fields = "__all__"
@@ -46,7 +46,7 @@ class ReanchoringFilter(PresetFilter):
 
 
 @admin.register(Citation)
-class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
+class CitationAdmin(UnchangedSinceLoadedAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     form = CitationForm
     list_display = ("quote_short", "source", "start", "end", "created_by")
     list_filter = ("metadata_field", ReanchoringFilter)
@@ -76,11 +76,12 @@ class CitationAdmin(CreatedByAdminMixin, admin.ModelAdmin):
                     },
                 )
             ]
-        return [
+        fieldsets = [
             (None, {"fields": ["source", ("start", "end"), "in_context", "translation", "metadata_field"]}),
             ("Claims citing this", {"fields": ["claims_list"]}),
             ("Record", {"fields": [("created_at", "created_by"), "reanchored_from"]}),
         ]
+        return self.with_loaded_state(fieldsets, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

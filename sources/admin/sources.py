@@ -7,14 +7,21 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from core.admin import AdminModelForm, CreatedByAdminMixin, PresetFilter, null_presets, used_values_filter
+from core.admin import (
+    CreatedByAdminMixin,
+    PresetFilter,
+    UnchangedSinceLoadedAdminMixin,
+    UnchangedSinceLoadedForm,
+    null_presets,
+    used_values_filter,
+)
 from core.pagination import EstimatedCountPaginator, related_count
 
 from ..models import Citation, Evidence, Source
 from .reader import SourceReaderMixin
 
 
-class SourceForm(AdminModelForm):
+class SourceForm(UnchangedSinceLoadedForm):
     class Meta:
         model = Source
         fields = "__all__"
@@ -75,7 +82,7 @@ class SupersededFilter(PresetFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceReaderMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class SourceAdmin(SourceReaderMixin, UnchangedSinceLoadedAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = ("title_display", "publisher", "language", "published", "citation_count", "short_sha256")
     list_filter = (used_values_filter("language"), used_values_filter("publisher"), SupersededFilter)
@@ -91,7 +98,7 @@ class SourceAdmin(SourceReaderMixin, CreatedByAdminMixin, admin.ModelAdmin):
         ]
         if obj is not None and (obj.supersedes_id or obj.is_superseded):
             fieldsets.insert(2, ("Corrections", {"fields": ("corrections",)}))
-        return fieldsets
+        return self.with_loaded_state(fieldsets, obj)
 
     # A million entities come with tens of thousands of sources and millions of citations.
     paginator = EstimatedCountPaginator

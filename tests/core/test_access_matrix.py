@@ -55,8 +55,9 @@ MODELS = {
     "entities.entity": (READERS, EDITORS, NOBODY),
     "entities.name": (READERS, NOBODY, NOBODY),
     "entities.relationship": (READERS, NOBODY, NOBODY),
-    "sanctions.authority": (READERS, EDITORS, ADMINS),
-    "sanctions.programme": (READERS, EDITORS, ADMINS),
+    # published records (these pages open a published one) are never deleted
+    "sanctions.authority": (READERS, EDITORS, NOBODY),
+    "sanctions.programme": (READERS, EDITORS, NOBODY),
     "sanctions.sanctionaction": (READERS, EDITORS, NOBODY),
     "pghistory.events": (READERS, NOBODY, NOBODY),
     # partner API keys and their access log: auditors read them, admins manage keys

@@ -21,7 +21,7 @@ def generate(n, seed, **options):
 
 def published_hashes():
     return dict(
-        PublishedRecord.objects.filter(operation="upsert")
+        PublishedRecord.objects.filter(operation="upsert", record_type__in=["entity", "sanction"])
         .order_by("record_id")
         .values_list("record_id", "content_hash")
     )

@@ -56,7 +56,7 @@ def _submit(users, world, user):
 
 def _approve(users, world, user):
     services.submit(world.change_set, users.curator)
-    revisions = json.dumps(services.current_revisions(services.pending_keys(world.change_set)))
+    revisions = json.dumps(services.shown_revisions(world.change_set))
     decide(client_for(user), world.change_set, "approve", revisions=revisions)
     return PublishedVersion.objects.exists()
 
@@ -107,7 +107,7 @@ def test_self_approval_is_refused_through_the_admin(world, users):
     client = client_for(users.curator)
     page = client.get(admin_url(ChangeSet, "change", world.change_set.pk))
     assert b"Approve and publish" not in page.content  # no button...
-    revisions = json.dumps(services.current_revisions(services.pending_keys(world.change_set)))
+    revisions = json.dumps(services.shown_revisions(world.change_set))
     response = decide(client, world.change_set, "approve", revisions=revisions)  # ...and no way round it
     assert response.status_code == 403
     assert b"someone else must review it" in response.content

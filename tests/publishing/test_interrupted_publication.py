@@ -36,7 +36,7 @@ def hang(sender, versions, **kwargs):
 signals.versions_published.connect(hang)
 change_set = ChangeSet.objects.get(pk=int(sys.argv[1]))
 reviewer = get_user_model().objects.get(pk=int(sys.argv[2]))
-services.approve(change_set, reviewer, services.current_revisions(services.pending_keys(change_set)))
+services.approve(change_set, reviewer, services.shown_revisions(change_set))
 """
 
 
@@ -61,13 +61,15 @@ def wait_until_gone(pid):
 
 
 def assert_nothing_published_and_approvable_again(change_set, reviewer, versions_written):
-    assert versions_written == 2  # the approval had written every version: the person and the action
+    # The approval had written every version: the person, the action and its authority
+    # (first published with the action that shows it).
+    assert versions_written == 3
     assert not PublishedVersion.objects.exists()
     assert not PublishedRecord.objects.exists()
     change_set.refresh_from_db()
     assert change_set.state == ChangeSet.State.SUBMITTED and change_set.approved_by is None
     assert not change_set.decisions.filter(kind=Decision.Kind.APPROVE).exists()
-    assert change_set.items.filter(pending=True).count() == 2
+    assert change_set.items.filter(pending=True).count() == 3
     # the lock died with the session: approving again publishes all of it
     approve_now(change_set, reviewer)
     assert PublishedVersion.objects.filter(change_set=change_set).count() == versions_written

@@ -8,7 +8,7 @@ from entities.models import Entity, Name
 from publishing import services
 from publishing.documents import canonical_json
 from publishing.models import ChangeSet, ChangeSetEditor, PublishedRecord, PublishedVersion
-from sanctions.models import SanctionAction
+from sanctions.models import Authority, Programme, SanctionAction
 from tests.builders import approve_now, publish_edits
 
 
@@ -176,7 +176,7 @@ def test_a_claim_without_citation_blocks_submission(world, users):
 
 def test_an_approval_is_refused_when_a_record_changed_after_the_diff_was_shown(world, users):
     services.submit(world.change_set, users.curator)
-    shown = services.current_revisions(services.pending_keys(world.change_set))
+    shown = services.shown_revisions(world.change_set)
     world.name.value = "Hossein Salamy"
     world.name.save()
     services.record_edit(users.curator, world.person)
@@ -269,7 +269,15 @@ def test_the_seed_corpus_is_published_through_review(db):
     )
     assert change_set.state == ChangeSet.State.PUBLISHED
     published = PublishedRecord.objects.values_list("record_type", "operation")
-    assert sorted(set(published)) == [("entity", "upsert"), ("sanction", "upsert")]
+    assert sorted(set(published)) == [
+        ("authority", "upsert"),
+        ("entity", "upsert"),
+        ("programme", "upsert"),
+        ("sanction", "upsert"),
+    ]
+    # Authorities and programmes are published with the first action that shows them.
+    assert published.filter(record_type="authority").count() == Authority.objects.count()
+    assert published.filter(record_type="programme").count() == Programme.objects.count()
     assert published.filter(record_type="entity").count() == Entity.objects.count()
     assert published.filter(record_type="sanction").count() == SanctionAction.objects.count()
     # A second load changes nothing, so publishes nothing.
