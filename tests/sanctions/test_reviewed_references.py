@@ -3,6 +3,8 @@ review like the actions: an edit waits in a change set, partners keep seeing the
 published version until a second person approves it, and a stale page can't
 overwrite someone else's save."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -12,7 +14,7 @@ from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import Authority, Programme, SanctionAction
 from sources.models import Citation
-from tests.builders import admin_form_data, admin_url, approve_now, change_page, post_change, publish_edits
+from tests.builders import admin_form_data, approve_now, change_page, post_change, publish_edits
 
 SANCTIONS = "/api/v1/sanctions/"
 ENTITIES = "/api/v1/entities/"
@@ -97,7 +99,7 @@ def test_a_curator_who_is_also_a_reviewer_cannot_publish_their_own_rename(publis
     services.submit(rename_set, both)
     response = client_for(both).post(
         f"/admin/publishing/changeset/{rename_set.pk}/approve/",
-        {"revisions": '{"authority:%s": 2}' % published.action.authority.public_id},
+        {"revisions": json.dumps({f"authority:{published.action.authority.public_id}": 2})},
     )
     assert response.status_code == 403
     assert "someone else must review it" in response.content.decode()
