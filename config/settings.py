@@ -145,6 +145,9 @@ REST_FRAMEWORK = {
 }
 # Requests per minute per API key unless the key says otherwise.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+# API requests without a valid key per client address per minute answered 401 (and
+# logged one by one); more are answered 429 and only counted (partners.middleware).
+API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanctions & entities: partner API",

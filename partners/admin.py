@@ -1,9 +1,11 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from core.admin import ReadOnlyAdmin
 
-from .models import AccessLogEntry, ApiKey
+from .models import AccessLogEntry, ApiKey, AuthFailure
 
 
 @admin.register(ApiKey)
@@ -26,9 +28,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
         )
         obj.pk, obj.prefix = key.pk, key.prefix
         obj.refresh_from_db()
-        messages.warning(
-            request, f"The new API key for {key.name} is {plain} — copy it now: it is stored only as a hash."
-        )
+        obj.plain_key = plain  # for response_add only; never saved
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Show the new key on the page answering the form, once: not in a message
+        (the messages framework may keep it in a cookie), not after a redirect, and not
+        to be stored by the browser or a proxy."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "key": obj, "plain_key": obj.plain_key}
+        response = TemplateResponse(request, "admin/partners/apikey/created.html", {**context, "title": "New API key"})
+        add_never_cache_headers(response)
+        return response
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the access log keeps pointing at the key
@@ -40,6 +49,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("partners.revoke_apikey")
+
+
+@admin.register(AuthFailure)
+class AuthFailureAdmin(ReadOnlyAdmin):
+    list_display = ["window", "remote_addr", "count"]
+    list_filter = ["window"]
+    search_fields = ["remote_addr"]
+    show_full_result_count = False
 
 
 @admin.register(AccessLogEntry)

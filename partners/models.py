@@ -16,6 +16,10 @@ from django.utils import timezone
 
 KEY_PREFIX = "sdb"
 
+# The secret part of a key ("sdb_1a2b3c4d_<secret>"): what logs must never show
+# (core.logs.redact, registered in apps.py). The prefix stays, to tell which key it was.
+KEY_SECRET_PATTERN = rf"(?<={KEY_PREFIX}_[0-9a-f]{{8}}_)[A-Za-z0-9_-]+"
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -103,6 +107,24 @@ class KeyUsage(models.Model):
         constraints = [models.UniqueConstraint(fields=["key", "window"], name="key_usage_once")]
 
 
+class AuthFailure(models.Model):
+    """API requests refused for want of a valid key, per client address per minute.
+    The first few of a minute also get access-log rows; the count keeps the rest
+    (partners.middleware), so a flood of bogus keys can't grow the log without bound."""
+
+    remote_addr = models.CharField(max_length=45, help_text="REMOTE_ADDR: behind a proxy, the proxy's.")
+    window = models.DateTimeField(help_text="The minute the failures fell in.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "failed authentication"
+        ordering = ["-window", "remote_addr"]
+        constraints = [models.UniqueConstraint(fields=["remote_addr", "window"], name="auth_failure_once")]
+
+    def __str__(self):
+        return f"{self.window:%Y-%m-%d %H:%M} {self.remote_addr}: {self.count}"
+
+
 class AccessLogEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses")
@@ -115,7 +137,9 @@ class AccessLogEntry(models.Model):
         help_text="A staff user browsing the API with a session.",
     )
     method = models.CharField(max_length=10)
-    path = models.CharField(max_length=2000)
+    path = models.CharField(
+        max_length=2000, help_text="With the query string; values other than the endpoint's filters redacted."
+    )
     endpoint = models.CharField(max_length=100, blank=True, help_text="The URL pattern's name.")
     status = models.PositiveSmallIntegerField()
     duration_ms = models.PositiveIntegerField(help_text="Until the response (first bytes of a streamed export).")

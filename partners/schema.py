@@ -30,7 +30,8 @@ COMMON_ERRORS = {
     "400": "Bad input: the body names each offending field or parameter.",
     "401": "No API key, or an unknown, revoked or expired one (`detail` says which).",
     "403": "A session without staff rights.",
-    "429": "Over the key's rate limit: retry after `Retry-After` seconds.",
+    "429": "Over the key's rate limit, or too many requests without a valid key from your address: retry after "
+    "`Retry-After` seconds.",
 }
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 
 from entities.models import Entity
 from sanctions.models import SanctionAction
@@ -68,16 +69,19 @@ def _record_trace(request, model, public_id, template):
     )
 
 
+@never_cache  # like admin pages: staff-only provenance, for no shared cache and no browser's disk
 @staff_member_required
 def entity_trace(request, public_id):
     return _record_trace(request, Entity, public_id, "trace/entity.html")
 
 
+@never_cache
 @staff_member_required
 def action_trace(request, public_id):
     return _record_trace(request, SanctionAction, public_id, "trace/action.html")
 
 
+@never_cache
 @staff_member_required
 def source_trace(request, public_id):
     _require_view(request, Source)

@@ -15,6 +15,9 @@ class StrictQueryParams:
     an error, not a silently unfiltered answer."""
 
     extra_query_params = {}  # action → names allowed besides the filters
+    # Parameters whose values logs and the access log must not show (a name searched for
+    # is a partner's customer); every parameter the endpoint doesn't take is hidden too.
+    private_query_params = frozenset()
 
     def allowed_query_params(self):
         allowed = set(BASE_PARAMS) | set(self.extra_query_params.get(getattr(self, "action", None), ()))
@@ -25,6 +28,8 @@ class StrictQueryParams:
         return allowed
 
     def initial(self, request, *args, **kwargs):
+        # For the access log (partners.middleware), known before authentication can fail.
+        request._request.loggable_query_params = self.allowed_query_params() - self.private_query_params
         super().initial(request, *args, **kwargs)
         if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
             return  # dispatch answers 405

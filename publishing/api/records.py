@@ -187,6 +187,7 @@ def published_views(serializer, plural, singular, list_description, **retrieve):
 class EntityViewSet(PublishedViewSet):
     record_type = documents.ENTITY
     filterset_class = EntityFilter
+    private_query_params = frozenset({"q"})  # names screened through the list
 
 
 @published_views(

@@ -20,15 +20,30 @@ def published_citing(source_expression):
     return PublishedRecord.objects.filter(operation=UPSERT, tags__contains=source_tag(source_expression))
 
 
+def published_source_id(**lookup):
+    """The public id of the source ``lookup`` finds, if a published document cites it:
+    a partner is never pointed at a source this API answers 404 for."""
+    sources = Source.objects.filter(Exists(published_citing(OuterRef("public_id"))), **lookup)
+    return Subquery(sources.values("public_id")[:1])
+
+
 class SourceSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", help_text="Stable source id (src_…), as cited.")
     sha256 = serializers.CharField(source="text_sha256", help_text="SHA-256 of the UTF-8 text: the cited bytes.")
     length = serializers.SerializerMethodField(help_text="Length of the text in code points (citation offsets).")
     published = serializers.CharField(help_text="YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown.")
-    supersedes = serializers.SlugRelatedField(
-        slug_field="public_id", read_only=True, allow_null=True, help_text="The source this one corrects."
+    supersedes = serializers.CharField(
+        source="supersedes_public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The source this one corrects, if published documents cite it.",
     )
-    superseded_by = serializers.SerializerMethodField(help_text="The source correcting this one, if any.")
+    superseded_by = serializers.CharField(
+        source="superseded_by_public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The source correcting this one, once published documents cite it.",
+    )
 
     class Meta:
         model = Source
@@ -49,9 +64,6 @@ class SourceSerializer(serializers.ModelSerializer):
 
     def get_length(self, source) -> int:
         return source.text_length
-
-    def get_superseded_by(self, source) -> str | None:
-        return source.superseded_by_public_id
 
 
 class PublishedCitationSerializer(serializers.Serializer):
@@ -106,15 +118,10 @@ class SourceViewSet(StrictQueryParams, mixins.ListModelMixin, mixins.RetrieveMod
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
     def get_queryset(self):
-        queryset = (
-            Source.objects.filter(Exists(published_citing(OuterRef("public_id"))))
-            .select_related("supersedes")
-            .annotate(
-                text_length=Length("text"),
-                superseded_by_public_id=Subquery(
-                    Source.objects.filter(supersedes=OuterRef("pk")).values("public_id")[:1]
-                ),
-            )
+        queryset = Source.objects.filter(Exists(published_citing(OuterRef("public_id")))).annotate(
+            text_length=Length("text"),
+            supersedes_public_id=published_source_id(pk=OuterRef("supersedes_id")),
+            superseded_by_public_id=published_source_id(supersedes=OuterRef("pk")),
         )
         # Lists show metadata only; articles can be long.
         return queryset if self.action == "retrieve" else queryset.defer("text")

@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, reverse
+from django.utils import timezone
 
 from core.models import LoginFailure
 from entities.models import Entity
-from partners.models import AccessLogEntry, ApiKey
+from partners.models import AccessLogEntry, ApiKey, AuthFailure
 from publishing.models import ChangeSet
 from sanctions.models import SanctionAction
 from sources.models import Citation, ReanchorProblem, Source
@@ -63,6 +64,7 @@ MODELS = {
     # partner API keys and their access log: auditors read them, admins manage keys
     "partners.apikey": ({"auditor", "admin"}, ADMINS, NOBODY),
     "partners.accesslogentry": ({"auditor", "admin"}, NOBODY, NOBODY),
+    "partners.authfailure": ({"auditor", "admin"}, NOBODY, NOBODY),
 }
 
 
@@ -93,6 +95,7 @@ def world(seed_corpus, make_user):
     LoginFailure.objects.create(username="someone", ip="192.0.2.1")
     key, _plain = ApiKey.objects.create_key("Matrix partner")
     AccessLogEntry.objects.create(key=key, method="GET", path="/api/v1/entities/", status=200, duration_ms=3)
+    AuthFailure.objects.create(remote_addr="192.0.2.1", window=timezone.now().replace(second=0), count=3)
     return source
 
 

@@ -1,6 +1,7 @@
 """API keys: who gets in, how keys are made, kept, revoked, throttled and logged."""
 
 import hashlib
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partners.models import AccessLogEntry, ApiKey
+from partners.models import AccessLogEntry, ApiKey, AuthFailure
 
 ENTITIES = "/api/v1/entities/"
 
@@ -112,6 +113,23 @@ class TestThrottling:
         assert bearer(busy).get(ENTITIES).status_code == 429
         assert bearer(quiet).get(ENTITIES).status_code == 200
 
+    def test_bogus_keys_from_one_address_are_429_past_the_limit_and_only_counted(self, api_key, settings):
+        settings.API_AUTH_FAILURE_LIMIT = 3
+        bogus = bearer("sdb_00000000_" + "x" * 32)
+        statuses = [bogus.get(ENTITIES).status_code for _ in range(3)] + [APIClient().get(ENTITIES).status_code]
+        assert statuses == [401, 401, 401, 429]  # no key at all counts too
+        response = bogus.get(ENTITIES)
+        assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+        assert "valid API key" in response.json()["detail"]
+        assert AccessLogEntry.objects.filter(status=401).count() == 3  # one row each up to the limit, then none
+        assert not AccessLogEntry.objects.filter(status=429).exists()
+        assert list(AuthFailure.objects.values_list("remote_addr", "count")) == [("127.0.0.1", 5)]
+        # a valid key from the same address, and the same bogus key from elsewhere, are not held back
+        assert bearer(api_key[1]).get(ENTITIES).status_code == 200
+        elsewhere = APIClient(REMOTE_ADDR="192.0.2.7")
+        elsewhere.credentials(HTTP_AUTHORIZATION="Bearer sdb_00000000_" + "x" * 32)
+        assert elsewhere.get(ENTITIES).status_code == 401
+
 
 @pytest.mark.django_db
 class TestAccessLog:
@@ -136,14 +154,19 @@ class TestAccessLog:
 
 @pytest.mark.django_db
 class TestKeyAdmin:
-    def test_an_admin_makes_a_key_and_sees_it_once(self, role_client):
+    def test_an_admin_sees_a_new_key_once_on_the_page_and_nowhere_else(self, role_client):
         client = role_client("admin", username="boss")
-        response = client.post(reverse("admin:partners_apikey_add"), {"name": "Bank X", "rate_limit": 100}, follow=True)
+        response = client.post(reverse("admin:partners_apikey_add"), {"name": "Bank X", "rate_limit": 100})
         key = ApiKey.objects.get(name="Bank X")
-        shown = [str(m) for m in response.context["messages"]]
-        plain = next(word for m in shown for word in m.split() if word.startswith(key.prefix + "_"))
+        assert response.status_code == 200  # shown in this response, not after a redirect
+        plain = re.search(rf"{key.prefix}_[\w-]+", response.content.decode())[0]
         assert key.matches(plain) and key.created_by.username == "boss"
-        assert plain not in client.get(reverse("admin:partners_apikey_change", args=[key.pk])).content.decode()
+        assert "no-store" in response["Cache-Control"]
+        assert all(plain not in morsel.value for morsel in response.cookies.values())  # no messages cookie
+        assert all(plain not in str(value) for value in client.session.values())
+        pages = [reverse("admin:partners_apikey_change", args=[key.pk]), reverse("admin:partners_apikey_changelist")]
+        for url in pages:
+            assert plain not in client.get(url).content.decode()  # never again
 
     def test_revoking_refuses_the_key_from_then_on(self, api_key, partner, role_client):
         key, _ = api_key

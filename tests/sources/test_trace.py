@@ -148,6 +148,13 @@ def test_staff_roles_may_trace(role_client, article, role):
         assert client.get(url).status_code == 200, url
 
 
+def test_trace_pages_are_not_kept_by_browsers_or_proxies(role_client, article):
+    client = role_client("auditor")
+    for url in (entity_url(article.persons[0]), action_url(article.action), source_url(article.source)):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
+
+
 def test_staff_without_view_permission_is_refused(role_client, article):
     client = role_client(None)
     for url in (entity_url(article.persons[0]), action_url(article.action), source_url(article.source)):
