@@ -8,16 +8,26 @@ from django.db import migrations, models
 
 def give_public_ids(apps, schema_editor):
     """Each existing authority and programme its own public id (AddField's callable
-    default is evaluated once for all rows), and their history events the same."""
+    default is evaluated once for all rows)."""
     for model_name, make in (("Authority", sanctions.models._new_authority_id), ("Programme", sanctions.models._new_programme_id)):
         model = apps.get_model("sanctions", model_name)
-        events = apps.get_model("sanctions", f"{model_name}Event")
         for pk in model.objects.values_list("pk", flat=True):
-            public_id = make()
-            model.objects.filter(pk=pk).update(public_id=public_id)
-            events.objects.filter(pgh_obj_id=pk).update(public_id=public_id)
-        for pk in events.objects.filter(public_id__isnull=True).values_list("pgh_obj_id", flat=True).distinct():
-            events.objects.filter(pgh_obj_id=pk).update(public_id=make())  # of deleted rows
+            model.objects.filter(pk=pk).update(public_id=make())
+
+
+# History events are append-only: those recorded before authorities and programmes had
+# public ids keep none (the column stays nullable in the database); events recorded
+# from now on carry it.
+def _event_public_id(model_name, default):
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(
+                model_name=model_name,
+                name="public_id",
+                field=models.CharField(default=default, editable=False, max_length=32),
+            )
+        ]
+    )
 
 
 class Migration(migrations.Migration):
@@ -102,16 +112,8 @@ class Migration(migrations.Migration):
             name='public_id',
             field=models.CharField(default=sanctions.models._new_programme_id, editable=False, max_length=32, unique=True),
         ),
-        migrations.AlterField(
-            model_name='authorityevent',
-            name='public_id',
-            field=models.CharField(default=sanctions.models._new_authority_id, editable=False, max_length=32),
-        ),
-        migrations.AlterField(
-            model_name='programmeevent',
-            name='public_id',
-            field=models.CharField(default=sanctions.models._new_programme_id, editable=False, max_length=32),
-        ),
+        _event_public_id("authorityevent", sanctions.models._new_authority_id),
+        _event_public_id("programmeevent", sanctions.models._new_programme_id),
         pgtrigger.migrations.AddTrigger(
             model_name='authority',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "sanctions_authorityevent" ("country", "entity_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "public_id", "revision", "short_name") SELECT new_values."country", new_values."entity_id", new_values."id", new_values."name", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."public_id", new_values."revision", new_values."short_name" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='6e2d63dca2f621263e7e428868a90efa3d050a27', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_58533', referencing='REFERENCING NEW TABLE AS new_values ', table='sanctions_authority', when='AFTER')),
