@@ -2,14 +2,12 @@ import math
 import time
 
 from django.conf import settings
-from django.db import connection
 from django.http import JsonResponse
-from django.utils import timezone
 
 from core.logs import redact, redacted_query
 
 from .models import AccessLogEntry, ApiKey, AuthFailure
-from .throttling import WINDOW
+from .throttling import count_in_window
 
 API_PREFIX = "/api/"
 
@@ -71,19 +69,12 @@ def logged_path(request):
 def _count_failure(request):
     """Count a failed authentication for the client's address; over the limit, the 429
     that replaces the 401, else None."""
-    now = timezone.now()
-    window = now.replace(second=0, microsecond=0)
-    table = AuthFailure._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} (remote_addr, "window", count) VALUES (%s, %s, 1) '
-            f'ON CONFLICT (remote_addr, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
-            [(request.META.get("REMOTE_ADDR") or "")[:45], window],
-        )
-        (count,) = cursor.fetchone()
+    count, seconds = count_in_window(
+        AuthFailure, "remote_addr", (request.META.get("REMOTE_ADDR") or "")[:45], keep_history=True
+    )
     if count <= settings.API_AUTH_FAILURE_LIMIT:
         return None
-    wait = max(1, math.ceil((window + WINDOW - now).total_seconds()))
+    wait = max(1, math.ceil(seconds))
     response = JsonResponse(
         {"detail": f"Too many requests without a valid API key from your address. Try again in {wait} seconds."},
         status=429,

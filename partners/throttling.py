@@ -12,6 +12,25 @@ from .models import ApiKey, KeyUsage
 WINDOW = timedelta(minutes=1)
 
 
+def count_in_window(model, column, value, keep_history=False):
+    """Add one to ``model``'s counter for ``value`` in the current minute (one upsert,
+    shared by every worker); returns (count, seconds until the window ends). Finished
+    windows of ``value`` are dropped unless ``keep_history`` (a log people read)."""
+    now = timezone.now()
+    window = now.replace(second=0, microsecond=0)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ({column}, "window", count) VALUES (%s, %s, 1) '
+            f'ON CONFLICT ({column}, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
+            [value, window],
+        )
+        (count,) = cursor.fetchone()
+        if count == 1 and not keep_history:  # a new window: drop the finished ones of this value
+            cursor.execute(f'DELETE FROM {table} WHERE {column} = %s AND "window" < %s', [value, window])
+    return count, (window + WINDOW - now).total_seconds()
+
+
 class ApiKeyRateThrottle(BaseThrottle):
     """``rate_limit`` requests per key per minute (fixed windows); staff sessions are
     not throttled."""
@@ -20,19 +39,7 @@ class ApiKeyRateThrottle(BaseThrottle):
         key = request.auth
         if not isinstance(key, ApiKey):
             return True
-        now = timezone.now()
-        window = now.replace(second=0, microsecond=0)
-        table = KeyUsage._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'INSERT INTO {table} (key_id, "window", count) VALUES (%s, %s, 1) '
-                f'ON CONFLICT (key_id, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
-                [key.pk, window],
-            )
-            (count,) = cursor.fetchone()
-            if count == 1:  # a new window: drop this key's finished ones
-                cursor.execute(f'DELETE FROM {table} WHERE key_id = %s AND "window" < %s', [key.pk, window])
-        self._wait = (window + WINDOW - now).total_seconds()
+        count, self._wait = count_in_window(KeyUsage, "key_id", key.pk)
         return count <= key.rate_limit
 
     def wait(self):

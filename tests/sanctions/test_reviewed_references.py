@@ -32,8 +32,16 @@ def rename(user, authority, name):
     return ChangeSet.objects.get(items__record_id=authority.public_id, items__pending=True)
 
 
-def shown_authority(partner, action):
-    return partner.get(f"{SANCTIONS}{action.public_id}/").json()["authority"]["name"]
+def stale_save_errors(users, obj, field, theirs, mine):
+    """The curator opens obj's page; curator2 saves ``theirs`` meanwhile; the curator's
+    save of ``mine`` from the stale page: its errors (the save must be refused)."""
+    url, page = change_page(client_for(users.curator), obj)
+    stale = admin_form_data(page)
+    assert post_change(client_for(users.curator2), obj, **{field: theirs}).status_code == 302
+    stale[field] = mine
+    response = client_for(users.curator).post(url, stale)
+    assert response.status_code == 200
+    return " ".join(response.context["adminform"].form.non_field_errors())
 
 
 def test_a_renamed_authority_waits_for_review_and_an_unrelated_approval_does_not_publish_it(published, users, partner):
@@ -145,28 +153,14 @@ def test_a_stale_authority_or_programme_page_is_refused_naming_who_saved(publish
         published.action.programme = obj
         published.action.save()
         publish_edits(users, published.action)
-    url, page = change_page(client_for(users.curator), obj)
-    stale = admin_form_data(page)
-    assert post_change(client_for(users.curator2), obj, name="Their name").status_code == 302
-
-    stale["name"] = "My name"
-    response = client_for(users.curator).post(url, stale)
-    assert response.status_code == 200
-    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    errors = stale_save_errors(users, obj, "name", "Their name", "My name")
     assert f"saved by {users.curator2.username}" in errors and "'Their name'" in errors
     assert model.objects.get(pk=obj.pk).name == "Their name"
 
 
 def test_a_stale_citation_translation_is_refused_naming_who_saved(published, users):
     citation = published.salami
-    url, page = change_page(client_for(users.curator), citation)
-    stale = admin_form_data(page)
-    assert post_change(client_for(users.curator2), citation, translation="Their translation").status_code == 302
-
-    stale["translation"] = "My translation"
-    response = client_for(users.curator).post(url, stale)
-    assert response.status_code == 200
-    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    errors = stale_save_errors(users, citation, "translation", "Their translation", "My translation")
     assert f"saved by {users.curator2.username}" in errors and "Reload the page" in errors
     assert Citation.objects.get(pk=citation.pk).translation == "Their translation"
 
