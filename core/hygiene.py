@@ -5,9 +5,9 @@ PostgreSQL rejects NUL in text, psycopg can't encode a lone surrogate (which a J
 would quietly turn invalid UTF-8 into U+FFFD; each would surface deep inside a view
 (or reach the audit history, which stores the URL). So NUL bytes and invalid UTF-8 in
 the path, a query parameter or a form, JSON or text body, NUL and lone surrogates in
-a JSON document, JSON nested absurdly deep (Python's parser would overflow its stack)
-and a charset other than UTF-8 (Django would decode the query and form with it) are
-answered 400, naming where; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413
+a JSON document, malformed JSON or JSON nested absurdly deep (Python's parser would
+overflow its stack) and a charset other than UTF-8 (Django would decode the query and
+form with it) are answered 400, naming where; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413
 before it is read (Django itself would answer 400 once a view read it). Nothing here
 takes file uploads, so the limit holds for multipart bodies too.
 """
@@ -88,12 +88,20 @@ def _json_strings(document):
 
 def check_json(body):
     _text(body, "The JSON body")
+    if not body.strip():
+        return  # no document: the view says what it lacks
     try:
         document = json.loads(body)
     except RecursionError:
         raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
-    except ValueError:
-        return  # not JSON after all: the view answers that
+    except json.JSONDecodeError as exc:
+        # Refused here, not by the view: its parser, further down the stack, could
+        # overflow on a malformed body this one read to its end.
+        raise BadRequest(
+            f"The JSON body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise BadRequest(f"The JSON body is not valid JSON: {str(exc).split(';')[0]}.") from None
     for path, text in _json_strings(document):
         bad = _NOT_TEXT.search(text)
         if bad is None:

@@ -256,7 +256,7 @@ def _shown_revisions(raw):
         shown = None
     if not isinstance(shown, dict) or not all(type(v) is int for v in shown.values()):
         raise ValueError(
-            'The form\'s "revisions" field is not what the review page sends ({"type:id": revision, ...}); '
+            "The form field revisions is not what the review page sends (each record's revision by type:id); "
             "reload the review page and decide again."
         )
     return shown
