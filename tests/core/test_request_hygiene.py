@@ -124,7 +124,7 @@ def test_a_lone_surrogate_in_a_json_body_is_refused_naming_where(client):
 
 
 def multipart(name, value):
-    return b"--B\r\nContent-Disposition: form-data; name=\"" + name + b'"\r\n\r\n' + value + b"\r\n--B--\r\n"
+    return b'--B\r\nContent-Disposition: form-data; name="' + name + b'"\r\n\r\n' + value + b"\r\n--B--\r\n"
 
 
 def test_invalid_utf8_in_a_multipart_field_is_refused_naming_it(role_client):
