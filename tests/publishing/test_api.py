@@ -163,6 +163,37 @@ def test_format_suffixes_are_not_routes(published, partner):
     assert not [path for path in schema["paths"] if "format" in path or "." in path.rsplit("/", 1)[-1]]
 
 
+def test_the_schemas_links_lead_from_a_record_to_the_records_it_names(published, partner):
+    """The OpenAPI links (partners.schema.LINKS) that schemathesis's stateful phase follows."""
+    schema = partner.get("/api/v1/schema/", {"format": "json"}).json()
+    operations = {op["operationId"]: (path, op) for path, ops in schema["paths"].items() for op in ops.values()}
+    answers = {
+        "entities_retrieve": partner.get(f"{ENTITIES}{published.person.public_id}/"),
+        "sanctions_retrieve": partner.get(f"{SANCTIONS}{published.action.public_id}/"),
+        "match_create": partner.post("/api/v1/match/", {"queries": [{"name": "Hossein Salami"}]}, format="json"),
+    }
+    followed = []
+    for source, response in answers.items():
+        links = operations[source][1]["responses"]["200"]["links"]
+        for name, link in links.items():
+            node = response.json()
+            for step in link["parameters"]["id"].removeprefix("$response.body#/").split("/"):
+                if isinstance(node, list) and not node:
+                    break  # nothing of that kind in this record
+                node = node[int(step)] if isinstance(node, list) else node[step]
+            else:
+                target = operations[link["operationId"]][0].replace("{id}", node)
+                assert partner.get(target).status_code == 200, (source, name, target)
+                followed.append(f"{source}.{name}")
+    assert sorted(followed) == [
+        "entities_retrieve.cited_source",
+        "entities_retrieve.sanction",
+        "match_create.candidate",
+        "sanctions_retrieve.cited_source",
+        "sanctions_retrieve.target",
+    ]
+
+
 def test_a_list_page_costs_the_same_queries_for_1_and_for_many(published, users, partner):
     def queries(limit):
         with CaptureQueriesContext(connection) as ctx:
