@@ -169,6 +169,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partners.schema.add_common_errors",
+        "partners.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "entities.models.Entity.Kind",

@@ -1,14 +1,18 @@
 """Refuse malformed requests before any view sees them.
 
-PostgreSQL rejects NUL in text, and Django would quietly turn invalid UTF-8 into
-U+FFFD; either would surface deep inside a view (or reach the audit history, which
-stores the URL). So NUL bytes and invalid UTF-8 in the path, a query parameter or a
-form, JSON or text body are answered 400, naming where; a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413 before it is read (Django itself would
-answer 400 once a view read it). Nothing here takes file uploads, so the limit holds
-for multipart bodies too.
+PostgreSQL rejects NUL in text, psycopg can't encode a lone surrogate (which a JSON
+``\\ud800`` escape decodes to, and which no response can carry either), and Django
+would quietly turn invalid UTF-8 into U+FFFD; each would surface deep inside a view
+(or reach the audit history, which stores the URL). So NUL bytes and invalid UTF-8 in
+the path, a query parameter or a form, JSON or text body, NUL and lone surrogates in
+a JSON document, malformed JSON or JSON nested absurdly deep (Python's parser would
+overflow its stack) and a charset other than UTF-8 (Django would decode the query and
+form with it) are answered 400, naming where; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413
+before it is read (Django itself would answer 400 once a view read it). Nothing here
+takes file uploads, so the limit holds for multipart bodies too.
 """
 
+import codecs
 import json
 import re
 from urllib.parse import unquote_to_bytes
@@ -16,7 +20,9 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import JsonResponse
 
-_JSON_NUL = re.compile(rb"\\u0000")
+# No request body this application takes nests more than a few levels.
+MAX_JSON_DEPTH = 32
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class BadRequest(Exception):
@@ -52,29 +58,90 @@ def check_urlencoded(data, label):
         _text(unquote_to_bytes(raw_value.replace(b"+", b" ")), f"{label.capitalize()} {name!r}")
 
 
-def _json_strings(value, path="body"):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{path}.{key}", key
-            yield from _json_strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_strings(item, f"{path}[{index}]")
+def _shown(text):
+    """``text`` safe to quote in a message: NUL and lone surrogates as escapes."""
+    return text.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _json_strings(document):
+    """(path, string) for every key and string of ``document`` in document order, walked
+    without recursion; BadRequest past MAX_JSON_DEPTH levels."""
+    pending = [("body", document, 0)]
+    while pending:
+        path, value, depth = pending.pop()
+        if isinstance(value, str):
+            yield path, value
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                item_path = f"{path}.{_shown(key)}"
+                children += [(item_path, key, depth + 1), (item_path, item, depth + 1)]
+        else:
+            children = [(f"{path}[{index}]", item, depth + 1) for index, item in enumerate(value)]
+        pending.extend(reversed(children))
 
 
 def check_json(body):
     _text(body, "The JSON body")
-    if not _JSON_NUL.search(body):
-        return
+    if not body.strip():
+        return  # no document: the view says what it lacks
     try:
         document = json.loads(body)
-    except ValueError:
-        return  # not JSON after all: the view answers that
+    except RecursionError:
+        raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+    except json.JSONDecodeError as exc:
+        # Refused here, not by the view: its parser, further down the stack, could
+        # overflow on a malformed body this one read to its end.
+        raise BadRequest(
+            f"The JSON body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise BadRequest(f"The JSON body is not valid JSON: {str(exc).split(';')[0]}.") from None
     for path, text in _json_strings(document):
-        if "\x00" in text:
+        bad = _NOT_TEXT.search(text)
+        if bad is None:
+            continue
+        if bad.group() == "\x00":
             raise BadRequest(f"The JSON body contains a NUL character (\\u0000) at {path}.")
+        raise BadRequest(
+            f"The JSON body contains a lone surrogate (\\u{ord(bad.group()):04x}) at {path}: "
+            "escape characters beyond U+FFFF as a pair, or send them as UTF-8."
+        )
+
+
+def check_charset(request):
+    """Django decodes the query string and a form body with the charset the Content-Type
+    declares: anything but UTF-8 (of which ASCII is a part) would bypass the checks here."""
+    charset = request.content_params.get("charset")
+    if charset is None:
+        return
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        name = None  # Django ignores a charset it doesn't know
+    if name not in (None, "utf-8", "ascii"):
+        raise BadRequest(f"The Content-Type header declares charset={_shown(charset)}; send UTF-8.")
+
+
+def check_multipart(request):
+    """Django decodes multipart text fields replacing invalid UTF-8 with U+FFFD: a name
+    or value holding U+FFFD that the body doesn't hold as UTF-8 was not valid UTF-8."""
+    body = request.body  # read first: Django then parses the form from this copy
+    for name, values in request.POST.lists():
+        shown_name = _shown(name)
+        for text, where in [
+            (name, f"The name of form field {shown_name!r}"),
+            *((v, f"Form field {shown_name!r}") for v in values),
+        ]:
+            if "\x00" in text:
+                raise BadRequest(f"{where} contains a NUL byte.")
+            if "\ufffd" in text and text.encode("utf-8") not in body:
+                raise BadRequest(f"{where} is not valid UTF-8.")
 
 
 def check_body(request):
@@ -86,10 +153,7 @@ def check_body(request):
     elif content_type.startswith("text/"):
         _text(request.body, "The body")
     elif content_type == "multipart/form-data":
-        # Parsed by Django (file parts stay binary); its text fields must hold no NUL.
-        for name, values in request.POST.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                raise BadRequest(f"Form field {name.replace(chr(0), '')!r} contains a NUL byte.")
+        check_multipart(request)  # parsed by Django; file parts stay binary
 
 
 def content_length(request):
@@ -131,6 +195,7 @@ class RequestHygieneMiddleware:
     def __call__(self, request):
         try:
             _text(_wsgi_bytes(request.META.get(RAW_PATH_KEY, request.META.get("PATH_INFO", ""))), "The URL path")
+            check_charset(request)
             check_urlencoded(_wsgi_bytes(request.META.get("QUERY_STRING", "")), "query parameter")
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if limit is not None and content_length(request) > limit:

@@ -35,6 +35,32 @@ COMMON_ERRORS = {
 }
 
 
+# How a partner (and schemathesis's stateful phase) goes from one answer to the records
+# it names: operationId of the answer → link name → (operationId followed, where the id is).
+LINKS = {
+    "entities_retrieve": {
+        "sanction": ("sanctions_retrieve", "$response.body#/sanctions/0/action"),
+        "related_entity": ("entities_retrieve", "$response.body#/relationships/0/object"),
+        "cited_source": ("sources_retrieve", "$response.body#/citations/0/source"),
+    },
+    "sanctions_retrieve": {
+        "target": ("entities_retrieve", "$response.body#/targets/0/entity"),
+        "cited_source": ("sources_retrieve", "$response.body#/citations/0/source"),
+    },
+    "match_create": {"candidate": ("entities_retrieve", "$response.body#/results/0/candidates/0/entity_id")},
+}
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the OpenAPI links of LINKS, on each 200."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for name, (target, where) in LINKS.get(operation.get("operationId"), {}).items():
+                links = operation["responses"]["200"].setdefault("links", {})
+                links[name] = {"operationId": target, "parameters": {"id": where}}
+    return result
+
+
 def add_common_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every API operation can answer these."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR

@@ -11,6 +11,9 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_root_view = False
+# No "entities.json" twins of the routes: every endpoint answers JSON (or the browsable
+# API with ?format=api), and the views don't take a format argument.
+router.include_format_suffixes = False
 router.register("entities", EntityViewSet, basename="entity")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 router.register("sources", SourceViewSet, basename="source")

@@ -10,11 +10,10 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
 from core.admin import ReadOnlyAdmin
+from core.instants import parse_instant
 from core.pagination import related_count
 
 from . import documents, services
@@ -113,12 +112,11 @@ class PublishedRecordAdminMixin:
         )
         as_of, as_of_version, as_of_error = request.GET.get("as_of", ""), None, ""
         if as_of:
-            when = parse_datetime(as_of)
-            if when is None:
-                as_of_error = "Give a date and time such as 2026-11-21 14:30."
+            try:
+                when = parse_instant(as_of)
+            except ValueError as exc:
+                as_of_error = str(exc)
             else:
-                if timezone.is_naive(when):
-                    when = timezone.make_aware(when)
                 as_of_version = services.published_as_of(key[0], key[1], when) or False
         context = {
             **self.admin_site.each_context(request),
@@ -227,7 +225,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 services.submit(change_set, request.user, comment)
                 messages.success(request, f"Change set #{pk} submitted for review.")
             elif decision == "approve":
-                shown = json.loads(request.POST.get("revisions") or "{}")
+                shown = _shown_revisions(request.POST.get("revisions"))
                 services.approve(change_set, request.user, shown, comment)
                 messages.success(request, f"Change set #{pk} approved and published.")
             elif decision == "reject":
@@ -254,6 +252,21 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 status=403,
             )
         return redirect("admin:publishing_changeset_change", pk)
+
+
+def _shown_revisions(raw):
+    """The review page's {"type:id": revision} of what the reviewer saw; ValueError for
+    anything else (a hand-made or truncated form)."""
+    try:
+        shown = json.loads(raw or "{}")
+    except (ValueError, RecursionError):
+        shown = None
+    if not isinstance(shown, dict) or not all(type(v) is int for v in shown.values()):
+        raise ValueError(
+            "The form field revisions is not what the review page sends (each record's revision by type:id); "
+            "reload the review page and decide again."
+        )
+    return shown
 
 
 def _record_admin_urls(keys):

@@ -4,6 +4,7 @@ every page costs the same whatever its position."""
 
 import base64
 import json
+import re
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -12,6 +13,11 @@ from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+
+# What a cursor holds: a public id (letters, digits, "_"). Anything else never came
+# from this API, and could hold what PostgreSQL refuses (NUL, lone surrogates).
+_CURSOR_VALUE = re.compile(r"[A-Za-z0-9_]{1,64}")
+_MAX_CURSOR = 200  # characters of base64: a 64-character value and its JSON wrapping
 
 
 def parse_limit(request, default=DEFAULT_LIMIT, maximum=MAX_LIMIT):
@@ -33,12 +39,14 @@ def encode_cursor(value) -> str:
 
 def decode_cursor(raw: str):
     try:
+        if len(raw) > _MAX_CURSOR:  # before decoding: nothing deep or huge reaches the parser
+            raise ValueError
         data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         value = data["after"]
-        if not isinstance(value, str) or not value or len(value) > 64:
+        if not isinstance(value, str) or not _CURSOR_VALUE.fullmatch(value):
             raise ValueError
         return value
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):
         raise ValidationError({"cursor": ["Not a cursor this API gave out; use the 'next' link of a page."]}) from None
 
 

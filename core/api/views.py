@@ -1,11 +1,9 @@
 """What every partner API view shares: strict query parameters, times, ETags."""
 
-from datetime import UTC
-
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import parse_etags
 from rest_framework.exceptions import ValidationError
+
+from core import instants
 
 BASE_PARAMS = frozenset({"format"})
 
@@ -43,20 +41,11 @@ class StrictQueryParams:
 
 
 def parse_instant(value, field):
-    """An ISO 8601 date-time as an aware UTC datetime, or a 400 naming ``field``.
-    Naive times are UTC; converted here so that odd offsets never reach the database."""
+    """An ISO 8601 date-time as an aware UTC datetime (core.instants), or a 400 naming ``field``."""
     try:
-        when = parse_datetime(value)
-    except ValueError:
-        when = None
-    if when is None:
-        raise ValidationError({field: ["Enter an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."]})
-    if timezone.is_naive(when):
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC)
-    except OverflowError:
-        raise ValidationError({field: ["Out of range."]}) from None
+        return instants.parse_instant(value)
+    except ValueError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
 
 
 def etag_matches(request, etag):

@@ -104,3 +104,47 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_read(client, setting
 def test_a_malformed_content_length_is_refused(client):
     response = client.generic("POST", "/admin/login/", b"", CONTENT_LENGTH="lots")
     assert refused(response) == "The Content-Length header 'lots' is not a number."
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/trace/entity/ent_x/", "/api/v1/entities/", "/api/v1/match/"])
+@pytest.mark.parametrize("body", [b"[" * 50_000, b"[" * 50_000 + b'"\\u0000"' + b"]" * 50_000])
+def test_json_nested_absurdly_deep_is_refused_on_any_url_without_login(client, url, body):
+    client.raise_request_exception = False
+    response = client.post(url, body, content_type="application/json")
+    assert refused(response) == "The JSON body is nested deeper than 32 levels."
+
+
+def test_a_lone_surrogate_in_a_json_body_is_refused_naming_where(client):
+    body = b'{"queries": [{"name": "x", "countries": ["\\ud800"]}]}'
+    response = client.post("/admin/login/", body, content_type="application/json")
+    assert refused(response) == (
+        "The JSON body contains a lone surrogate (\\ud800) at body.queries[0].countries[0]: "
+        "escape characters beyond U+FFFF as a pair, or send them as UTF-8."
+    )
+
+
+def multipart(name, value):
+    return b'--B\r\nContent-Disposition: form-data; name="' + name + b'"\r\n\r\n' + value + b"\r\n--B--\r\n"
+
+
+def test_invalid_utf8_in_a_multipart_field_is_refused_naming_it(role_client):
+    entity = Entity.objects.create(kind=Entity.Kind.PERSON)
+    client = role_client("curator")
+    url = admin_url(Entity, "change", entity.pk)
+    response = client.post(url, multipart(b"notes", b"caf\xe9"), content_type="multipart/form-data; boundary=B")
+    assert refused(response) == "Form field 'notes' is not valid UTF-8."
+    # U+FFFD itself, sent as UTF-8, is a character like any other: the form gets it.
+    client.logout()
+    response = client.post("/admin/login/", {"username": "Unreadable \ufffd", "password": "x"})  # multipart
+    assert response.status_code == 200 and response.context["form"].data["username"] == "Unreadable \ufffd"
+
+
+def test_a_charset_other_than_utf8_is_refused(client):
+    # Django would decode the query string with it: "\ud800" would become a lone surrogate.
+    client.raise_request_exception = False
+    url = "/api/v1/entities/?country=%5Cud800"
+    response = client.get(url, headers={"Content-Type": "text/plain; charset=unicode_escape"})
+    assert refused(response) == "The Content-Type header declares charset=unicode_escape; send UTF-8."
+    for charset in ("utf-8", "UTF8", "us-ascii"):
+        response = client.get("/admin/login/", headers={"Content-Type": f"text/plain; charset={charset}"})
+        assert response.status_code == 200

@@ -141,6 +141,20 @@ def test_an_approval_from_a_stale_review_page_is_refused(world, users):
     assert not PublishedVersion.objects.exists()
 
 
+@pytest.mark.parametrize("revisions", ["[1]", '"x"', "1e999", '{"k": null}', '{"k": "1"}', '{"k": true}', "[" * 50000])
+def test_an_approval_with_revisions_of_the_wrong_shape_is_refused(world, users, revisions):
+    services.submit(world.change_set, users.curator)
+    client = client_for(users.reviewer)
+    client.raise_request_exception = False
+    response = decide(client, world.change_set, "approve", revisions=revisions)
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert "The form field revisions is not what the review page sends" in follow.content.decode()
+    assert not PublishedVersion.objects.exists()
+    world.change_set.refresh_from_db()
+    assert world.change_set.state == ChangeSet.State.SUBMITTED
+
+
 def test_saving_a_record_puts_it_in_the_curators_change_set_and_a_stale_form_is_refused(published, users):
     client = client_for(users.curator2)
     page = client.get(admin_url(SanctionAction, "change", published.action.pk))
@@ -192,6 +206,23 @@ def test_history_answers_what_was_published_at_a_time(published, users):
     assert "Nothing was published for this record" in before.content.decode()
     bad = client.get(url, {"as_of": "yesterday"})
     assert "Give a date and time" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    "as_of,message",
+    [
+        ("2026-02-30T00:00", "Give a date and time such as"),
+        ("2026-01-01T24:00", "Give a date and time such as"),
+        ("9999-12-31T23:59:59-23:59", "Out of range: with its offset"),
+        ("0001-01-01T00:00+23:59", "Out of range: with its offset"),
+    ],
+)
+def test_history_refuses_impossible_times_with_a_message(published, users, as_of, message):
+    client = client_for(users.auditor)
+    client.raise_request_exception = False
+    page = client.get(admin_url(Entity, "history", published.person.pk), {"as_of": as_of})
+    assert page.status_code == 200
+    assert page.context["as_of_version"] is None and page.context["as_of_error"].startswith(message)
 
 
 def test_an_admin_save_is_recorded_with_its_user_and_request_id(published, users):

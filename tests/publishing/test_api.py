@@ -1,5 +1,6 @@
 """The partner API over published data: entities, sanctions, the change feed."""
 
+import base64
 import csv
 import json
 from datetime import timedelta
@@ -126,6 +127,71 @@ class TestEntityFilters:
         response = partner.get(ENTITIES, {field: value})
         assert response.status_code == 400, response.content
         assert list(response.json()) == [field]
+
+
+@pytest.mark.parametrize("url", [ENTITIES, SANCTIONS, "/api/v1/sources/"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "eyJhZnRlciI6Ilx1MDAwMCJ9",  # {"after": "\u0000"}
+        "eyJhZnRlciI6Ilx1ZDgwMCJ9",  # {"after": "\ud800"}
+        base64.urlsafe_b64encode(b"[" * 3000).decode(),
+    ],
+)
+def test_a_cursor_this_api_never_gave_out_is_a_400_on_every_list(published, partner, url, cursor):
+    partner.raise_request_exception = False
+    response = partner.get(url, {"cursor": cursor})
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["cursor"]
+
+
+def test_format_suffixes_are_not_routes(published, partner):
+    """The views answer JSON (?format=api: the browsable API); "entities.json" is no route
+    of theirs, and the schema advertises none."""
+    partner.raise_request_exception = False
+    entity, action = published.person.public_id, published.action.public_id
+    for url in [
+        "/api/v1/entities.json",
+        f"/api/v1/entities/{entity}.json",
+        "/api/v1/sanctions.api",
+        f"/api/v1/sanctions/{action}.json",
+        "/api/v1/sources.json",
+    ]:
+        assert partner.get(url).status_code == 404, url
+    assert ids(partner.get(ENTITIES, {"format": "json"})) == [entity]
+    schema = partner.get("/api/v1/schema/", {"format": "json"}).json()
+    assert not [path for path in schema["paths"] if "format" in path or "." in path.rsplit("/", 1)[-1]]
+
+
+def test_the_schemas_links_lead_from_a_record_to_the_records_it_names(published, partner):
+    """The OpenAPI links (partners.schema.LINKS) that schemathesis's stateful phase follows."""
+    schema = partner.get("/api/v1/schema/", {"format": "json"}).json()
+    operations = {op["operationId"]: (path, op) for path, ops in schema["paths"].items() for op in ops.values()}
+    answers = {
+        "entities_retrieve": partner.get(f"{ENTITIES}{published.person.public_id}/"),
+        "sanctions_retrieve": partner.get(f"{SANCTIONS}{published.action.public_id}/"),
+        "match_create": partner.post("/api/v1/match/", {"queries": [{"name": "Hossein Salami"}]}, format="json"),
+    }
+    followed = []
+    for source, response in answers.items():
+        links = operations[source][1]["responses"]["200"]["links"]
+        for name, link in links.items():
+            node = response.json()
+            for step in link["parameters"]["id"].removeprefix("$response.body#/").split("/"):
+                if isinstance(node, list) and not node:
+                    break  # nothing of that kind in this record
+                node = node[int(step)] if isinstance(node, list) else node[step]
+            else:
+                target = operations[link["operationId"]][0].replace("{id}", node)
+                assert partner.get(target).status_code == 200, (source, name, target)
+                followed.append(f"{source}.{name}")
+    assert sorted(followed) == [
+        "entities_retrieve.cited_source",
+        "entities_retrieve.sanction",
+        "match_create.candidate",
+        "sanctions_retrieve.cited_source",
+        "sanctions_retrieve.target",
+    ]
 
 
 def test_a_list_page_costs_the_same_queries_for_1_and_for_many(published, users, partner):

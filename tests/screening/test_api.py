@@ -1,5 +1,7 @@
 """POST /api/v1/match/: partners screen names against published entities."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -78,6 +80,49 @@ def test_bad_input_is_a_400_naming_the_field(db, partner, body, path):
 def test_a_nul_byte_is_refused_naming_where(db, partner):
     response = partner.post(MATCH, {"queries": [{"name": "Ali\x00Khan"}]}, format="json")
     assert response.status_code == 400 and "queries[0].name" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "query,where",
+    [
+        ({"name": "Ali", "countries": ["\ud800"]}, "body.queries[0].countries[0]"),
+        ({"name": "Ali", "kind": "\udfff"}, "body.queries[0].kind"),
+        ({"name": "Ali", "identifiers": [{"value": "x\ud800"}]}, "body.queries[0].identifiers[0].value"),
+        ({"name": "Ali", "\ud800": "x"}, "body.queries[0].\\ud800"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_where(db, partner, query, where):
+    """A JSON escape of half a surrogate pair decodes to a character no database, log or
+    response can encode (not even the 400 that quotes it)."""
+    partner.raise_request_exception = False
+    response = partner.post(MATCH, json.dumps({"queries": [query]}), content_type="application/json")
+    assert response.status_code == 400, response.content
+    detail = response.json()["detail"]
+    assert detail.startswith("The JSON body contains a lone surrogate") and f" at {where}: " in detail
+
+
+def test_a_surrogate_pair_is_one_character_and_passes(published, partner):
+    body = json.dumps({"queries": [{"name": "Hossein Salami \U0001f642"}]})  # escaped as \ud83d\ude42
+    assert "\\ud83d\\ude42" in body
+    response = partner.post(MATCH, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "body,detail",
+    [
+        (b"[" * 50_000, "The JSON body is nested deeper than 32 levels."),
+        (b"[" * 50_000 + b"]" * 50_000, "The JSON body is nested deeper than 32 levels."),
+        (b"[" * 900 + b"]" * 900, "The JSON body is nested deeper than 32 levels."),
+        # read to its end before the parser ran out of stack: malformed, at the end
+        (b"[" * 900, "The JSON body is not valid JSON: Expecting value (line 1, column 901)."),
+    ],
+)
+def test_json_nested_deep_is_refused(db, partner, body, detail):
+    partner.raise_request_exception = False
+    response = partner.post(MATCH, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {"detail": detail}
 
 
 def test_malformed_json_is_a_400(db, partner):
