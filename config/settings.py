@@ -145,6 +145,11 @@ REST_FRAMEWORK = {
 }
 # Requests per minute per API key unless the key says otherwise.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+# match/: the words of all the names in one request, the measure of the work it asks for
+# (~0.6 ms per word of common name parts at 2,000 entities): larger requests get a 400.
+MATCH_MAX_WORDS = env_int("MATCH_MAX_WORDS", 1000)
+# Export files, written once per publication and served from here (publishing/exports/files.py).
+EXPORT_ROOT = env_str("EXPORT_ROOT", str(BASE_DIR / "var" / "exports"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanctions & entities: partner API",
