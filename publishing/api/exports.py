@@ -31,7 +31,8 @@ class ExportView(StrictQueryParams, APIView):
         description="The published entities as of the latest publication, written once per publication from "
         "one consistent snapshot and served as a file: `Content-Length`, `ETag` (changes with each publication), "
         "`Range` for resuming (send `If-Range` with the ETag, so a file that changed meanwhile comes whole, 200). "
-        "Revoking the key stops a download in progress (the connection closes before the announced length). " + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
+        "Revoking the key stops a download in progress (the connection closes before the announced length). "
+        + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
         parameters=[OpenApiParameter("filename", str, OpenApiParameter.PATH, enum=list(EXPORTS))],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.BINARY, description="JSON lines"),

@@ -50,7 +50,7 @@ class MatchRequestSerializer(serializers.Serializer):
         many=True,
         min_length=1,
         max_length=MAX_QUERIES,
-        help_text="1 to 100 queries; all their names together may have at most MATCH_MAX_WORDS words (1,000 by default).",
+        help_text="1 to 100 queries; their names may have MATCH_MAX_WORDS words in all (1,000 by default).",
     )
     limit = JSONInteger(min_value=1, max_value=50, default=5, help_text="Candidates per query.")
     threshold = JSONFloat(

@@ -2,14 +2,17 @@
 database while a client reads, resumable with Range, stopped when the key is revoked."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.api import files
 from partners.models import ApiKey
+from publishing import exports
 from tests.builders import publish_entities
 
 JSONL = "/api/v1/exports/entities.jsonl"
@@ -92,3 +95,12 @@ def test_revoking_a_key_stops_its_download_in_progress(users, partner, api_key, 
             received += block
     assert len(received) == 512 < size  # the server closes the connection short of Content-Length
     assert partner.get(JSONL, HTTP_RANGE="bytes=512-").status_code == 401  # nor can it resume
+
+
+def test_write_exports_writes_every_file_before_a_partner_asks(users, partner, django_assert_max_num_queries):
+    publish_entities(users, 2)
+    out = StringIO()
+    call_command("write_exports", stdout=out)
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == list(exports.EXPORTS)
+    with django_assert_max_num_queries(6):  # read from the file, not from the published model
+        assert body(partner.get("/api/v1/exports/entities.ftm.json")).count(b"\n") > 2
