@@ -101,6 +101,7 @@ def _write(export, path):
         with os.fdopen(fd, "wb") as out:
             for chunk in export.stream():
                 out.write(chunk)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep a static file server out
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
