@@ -16,6 +16,6 @@ RUN SECRET_KEY=collectstatic-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -
 
 RUN useradd --system --uid 10001 app && chown -R app /app
 USER app
-ENV STATIC_ROOT=/app/staticfiles
+ENV STATIC_ROOT=/app/staticfiles EXPORT_ROOT=/app/var/exports
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2}"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn -c gunicorn.conf.py config.wsgi:application --bind 0.0.0.0:8000"]

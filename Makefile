@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # Development server: embedded PostgreSQL (unless DATABASE_URL is set) and DEBUG on.
 DEV := DEBUG=1
 
-.PHONY: install run serve migrate seed test check lock clean backup restore bench
+.PHONY: install run serve migrate seed test check lock clean backup restore bench bench-reliability
 
 $(INSTALLED): requirements.lock requirements-ftm.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -42,6 +42,11 @@ test: install
 BENCH_ENTITIES ?= 100000
 bench: install
 	$(BIN)/python bench/run.py --entities $(BENCH_ENTITIES)
+
+# Slow readers hogging exports, a worker killed and PostgreSQL restarted under load, this
+# code beside main's (needs wrk); writes bench/results/reliability.json. See README, "Load and faults".
+bench-reliability: install
+	cd bench && ../$(BIN)/python reliability.py $(BENCH_ARGS)
 
 # What CI checks besides the tests: migrations complete, Django's checks, the apps'
 # layers (import-linter contract in pyproject.toml), lint and formatting.

@@ -4,8 +4,10 @@
   var/bench/pgdata and a unix socket there, so restarting it (bench/faults.py)
   disturbs neither the development database nor anyone's server on port 5432;
   migrated and loaded with the seed corpus (published through the review workflow).
-* The app under gunicorn as the container runs it: DEBUG off, JSON request logs (to
-  var/bench/gunicorn.log), static files collected, bound to 127.0.0.1 only.
+* The app under gunicorn as the container runs it (with the checkout's gunicorn.conf.py
+  where it has one): DEBUG off, JSON request logs (to var/bench/gunicorn.log), static
+  files collected, bound to 127.0.0.1 only. ``root`` serves another checkout of the code
+  (bench/reliability.py compares with main's) against the same database.
 * Requests over the partner API (list, detail, export, match) with a key from
   ``manage.py create_api_key``; where the API isn't there yet, over the probes and the
   staff pages (admin list, trace page) with a logged-in session instead.
@@ -44,8 +46,8 @@ def match_body(name, kind):
 
 
 class Stack:
-    def __init__(self, workers=2, port=8765):
-        self.workers, self.port = workers, port
+    def __init__(self, workers=2, port=8765, root=ROOT):
+        self.workers, self.port, self.root = workers, port, Path(root)
         self.base = f"http://{HOST}:{port}"
         self.gunicorn = None
         BENCH.mkdir(parents=True, exist_ok=True)
@@ -97,6 +99,7 @@ class Stack:
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "SECURE_SSL_REDIRECT": "0",  # plain http on loopback; TLS is a proxy's job
             "STATIC_ROOT": str(BENCH / "static"),
+            "EXPORT_ROOT": str(BENCH / "exports"),
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
         }
@@ -141,18 +144,20 @@ class Stack:
 
     def start_app(self, timeout=120):
         log = open(BENCH / "gunicorn.log", "ab")
+        config = self.root / "gunicorn.conf.py"
         self.gunicorn = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *(["-c", str(config)] if config.exists() else []),
                 "config.wsgi:application",
                 "--bind",
                 f"{HOST}:{self.port}",
                 "--workers",
                 str(self.workers),
             ],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env(),
             stdout=log,
             stderr=log,

@@ -148,6 +148,11 @@ API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 # API requests without a valid key per client address per minute answered 401 (and
 # logged one by one); more are answered 429 and only counted (partners.middleware).
 API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
+# match/: the words of all the names in one request, the measure of the work it asks for
+# (~0.6 ms per word of common name parts at 2,000 entities): larger requests get a 400.
+MATCH_MAX_WORDS = env_int("MATCH_MAX_WORDS", 1000)
+# Export files, written once per publication and served from here (publishing/exports/files.py).
+EXPORT_ROOT = env_str("EXPORT_ROOT", str(BASE_DIR / "var" / "exports"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanctions & entities: partner API",

@@ -4,6 +4,7 @@ DATABASE_URL still chooses the server (the embedded one when unset).
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 
@@ -19,3 +20,5 @@ STORAGES = {
 }
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True  # serve app static files straight from their apps
+# Export files of the test databases in a directory of this run's own.
+EXPORT_ROOT = tempfile.mkdtemp(prefix="sdb-test-exports-")

@@ -1,14 +1,16 @@
-"""Bulk exports over HTTP: each format streamed from one snapshot."""
+"""Bulk exports over HTTP: each format served from its file for the latest publication
+(written once, in one snapshot: publishing/exports/files.py), resumable with ``Range``;
+the caller's key is re-checked between blocks, so revoking it stops a download."""
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
+from core.api.files import file_response
 from core.api.views import StrictQueryParams
-from publishing.exports import EXPORTS, UnknownExport, get_export
+from publishing.exports import EXPORTS, UnknownExport, files, get_export
 
 
 class AnyAccept(BaseContentNegotiation):
@@ -26,13 +28,20 @@ class ExportView(StrictQueryParams, APIView):
 
     @extend_schema(
         summary="Bulk export of the published entities",
-        description="Streamed from a consistent snapshot of the published model; memory stays flat whatever "
-        "the size. " + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
+        description="The published entities as of the latest publication, written once per publication from "
+        "one consistent snapshot and served as a file: `Content-Length`, `ETag` (changes with each publication), "
+        "`Range` for resuming (send `If-Range` with the ETag, so a file that changed meanwhile comes whole, 200). "
+        "Revoking the key stops a download in progress (the connection closes before the announced length). "
+        + " ".join(f"`{e.filename}`: {e.description}" for e in EXPORTS.values()),
         parameters=[OpenApiParameter("filename", str, OpenApiParameter.PATH, enum=list(EXPORTS))],
         responses={
             (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.BINARY, description="JSON lines"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV with a header row"),
+            (206, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.BINARY, description="The range asked for"),
+            (206, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The range asked for"),
+            304: OpenApiResponse(description="If-None-Match names the current ETag."),
             404: OpenApiResponse(description="No export of that name."),
+            416: OpenApiResponse(description="The range is outside the file (Content-Range: bytes */size)."),
         },
     )
     def get(self, request, filename):
@@ -40,6 +49,15 @@ class ExportView(StrictQueryParams, APIView):
             export = get_export(filename)
         except UnknownExport as exc:
             raise NotFound(str(exc)) from None
-        response = StreamingHttpResponse(export.stream(), content_type=export.media_type)
-        response["Content-Disposition"] = export.content_disposition
-        return response
+        current = files.current_file(export)
+        authenticator = request.successful_authenticator
+        return file_response(
+            request,
+            current.file,
+            current.size,
+            etag=current.etag,
+            content_type=export.media_type,
+            filename=export.filename,
+            # Authenticates the request again: a key revoked or expired since ends it.
+            may_continue=lambda: authenticator.authenticate(request),
+        )

@@ -8,11 +8,12 @@ ordered by entity id, one module each:
 * ``entities.ftm.json`` (``ftm``): FollowTheMoney entities, one JSON object per line;
 * ``entities.csv`` (``csvfile``): one row per entity, as publication stored it.
 
-What they share (the registry, the snapshot, the batches of rows) is in ``shared``.
+What they share (the registry, the snapshot, the batches of rows) is in ``shared``;
+``files`` writes each one to a file once per publication, which the API serves.
 The names below are what the API, publication, migrations, tests and benchmarks use.
 """
 
-from . import csvfile, ftm, jsonl
+from . import csvfile, files, ftm, jsonl
 from .csvfile import CSV_COLUMNS, csv_row, entities_csv, join_values, split_values
 from .ftm import FTM_LANGUAGES, cited_sources, entities_ftm, ftm_entities, ftm_id
 from .jsonl import entities_jsonl
@@ -34,6 +35,7 @@ __all__ = [
     "entities_csv",
     "entities_ftm",
     "entities_jsonl",
+    "files",
     "ftm_entities",
     "ftm_id",
     "get_export",

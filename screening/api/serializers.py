@@ -1,10 +1,12 @@
 """The match endpoint's request and response bodies (checked at their JSON types)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.api.fields import JSONChoice, JSONFloat, JSONInteger, JSONString
 from core.codes import COUNTRIES
+from core.names.text import tokenise
 from core.partial_dates import validate_partial_date
 from screening import services
 from screening.records import KINDS
@@ -44,11 +46,30 @@ class QuerySerializer(serializers.Serializer):
 
 
 class MatchRequestSerializer(serializers.Serializer):
-    queries = QuerySerializer(many=True, min_length=1, max_length=MAX_QUERIES, help_text="1 to 100 queries.")
+    queries = QuerySerializer(
+        many=True,
+        min_length=1,
+        max_length=MAX_QUERIES,
+        help_text="1 to 100 queries; their names may have MATCH_MAX_WORDS words in all (1,000 by default).",
+    )
     limit = JSONInteger(min_value=1, max_value=50, default=5, help_text="Candidates per query.")
     threshold = JSONFloat(
         min_value=0, max_value=1, default=services.THRESHOLD, help_text="Score from which `match` is true."
     )
+
+    def validate_queries(self, queries):
+        # What a request costs grows with the words of its names (each is looked up
+        # and compared with every candidate it brings): 100 names of 500 characters of
+        # common words took seconds of a worker. The budget fits 100 names of 10 words.
+        words = sum(len(tokenise(q["name"])) for q in queries)
+        limit = settings.MATCH_MAX_WORDS
+        if words > limit:
+            raise serializers.ValidationError(
+                f"These names have {words:,} words in all; one request may have at most {limit:,} "
+                "(the match word budget, MATCH_MAX_WORDS). Send the queries in several requests, "
+                "or shorter names: a name is rarely more than 10 words."
+            )
+        return queries
 
 
 class FeatureSerializer(serializers.Serializer):

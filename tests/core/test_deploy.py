@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,12 @@ def test_the_compose_app_gets_every_setting_and_both_services_have_healthchecks(
     assert "/readyz" in " ".join(app["healthcheck"]["test"])
     assert app["depends_on"]["db"]["condition"] == "service_healthy"
     assert db["image"] == "postgres:16"
+
+
+def test_every_way_of_serving_the_app_runs_gunicorn_with_threaded_workers():
+    """A client that reads slowly holds a thread, not a worker: with 2 sync workers, two
+    sockets that never read an export held both, and every other partner waited."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread" and config["threads"] >= 4
+    for path in ("Dockerfile", ".ci/api-contract", "bench/httpstack.py"):
+        assert "gunicorn.conf.py" in (ROOT / path).read_text(), path

@@ -134,3 +134,18 @@ def test_malformed_json_is_a_400(db, partner):
 
 def test_match_needs_a_key(db):
     assert APIClient().post(MATCH, {"queries": [{"name": "x"}]}, format="json").status_code == 401
+
+
+def test_a_request_over_the_word_budget_is_refused_naming_the_limit(published, partner):
+    """100 names of 500 characters of common name parts (75 words each) took seconds of a
+    worker; the request's names may have 1,000 words in all (MATCH_MAX_WORDS)."""
+    common = " ".join(["Mohammad Hossein Ali Reza Bank Trading Company"] * 11)[:500]
+    response = match(partner, *[{"name": common}] * 100)
+    assert response.status_code == 400
+    (message,) = response.json()["queries"]
+    assert "7,500 words" in message and "at most 1,000" in message and "MATCH_MAX_WORDS" in message
+    assert "several requests" in message  # what to do
+    # 100 names of 10 words fit: the budget is the work, not the number of queries.
+    ten_words = {"name": "Hossein Salami Mohammad Ali Reza Bagheri Trading Company Bank Tehran"}
+    response = match(partner, *[ten_words] * 100, limit=1)
+    assert response.status_code == 200 and len(response.json()["results"]) == 100
