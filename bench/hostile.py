@@ -366,18 +366,28 @@ def main(argv=None):
     schema = get_json("/api/v1/schema/?format=json")
     all_cases = list(cases(schema, sample_ids(schema, get_json)))
     failures, statuses = [], {}
-    connection = connect()
+    connection, fresh = connect(), True
     for case in all_cases:
         try:
             status, keep = send(connection, case, args.key)
         except (OSError, http.client.HTTPException) as exc:
             status, keep = f"no answer ({exc.__class__.__name__})", "close"
+            if not fresh:
+                # A kept-alive connection the server had already closed (its keep-alive
+                # timeout): every HTTP client sends again on a new one, and so does this.
+                connection.close()
+                connection = connect()
+                try:
+                    status, keep = send(connection, case, args.key)
+                except (OSError, http.client.HTTPException) as exc:
+                    status, keep = f"no answer ({exc.__class__.__name__})", "close"
+        fresh = False
         statuses[status] = statuses.get(status, 0) + 1
         if not isinstance(status, int) or status >= 500:
             failures.append(f"{status}  {case.label}")
         if keep.lower() == "close" or not isinstance(status, int):
             connection.close()
-            connection = connect()
+            connection, fresh = connect(), True
     connection.close()
     counts = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
     print(f"{len(all_cases)} hostile requests; answers {counts}")
