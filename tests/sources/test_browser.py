@@ -93,6 +93,9 @@ def open_reader(page, source):
     page.goto(f"/admin/sources/source/{source.pk}/change/")
     page.click("text=Read and cite")
     page.wait_for_selector("#article")
+    # The reader's script listens for selections once the page has loaded: an event
+    # dispatched before then would go unheard.
+    page.wait_for_load_state("load")
 
 
 def select_and_open_panel(page, phrase):
