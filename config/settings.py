@@ -126,6 +126,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Article bodies are posted through the admin; 2.5 MB (Django's default) is ample
 # for news text and caps what one request can make the server hold.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Article import from a URL (sources.importing): the server fetches public addresses
+# only; set to 1 where curators import from an intranet.
+ARTICLE_FETCH_ALLOW_PRIVATE = env_bool("ARTICLE_FETCH_ALLOW_PRIVATE", False)
 
 # The partner API (partners/ owns access; each app's api.py its endpoints).
 REST_FRAMEWORK = {

@@ -18,6 +18,7 @@ from core.admin import (
 from core.pagination import EstimatedCountPaginator, related_count
 
 from ..models import Citation, Evidence, Source
+from .importing import ArticleImportMixin
 from .reader import SourceReaderMixin
 
 
@@ -82,7 +83,9 @@ class SupersededFilter(PresetFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceReaderMixin, UnchangedSinceLoadedAdminMixin, CreatedByAdminMixin, admin.ModelAdmin):
+class SourceAdmin(
+    ArticleImportMixin, SourceReaderMixin, UnchangedSinceLoadedAdminMixin, CreatedByAdminMixin, admin.ModelAdmin
+):
     form = SourceForm
     list_display = ("title_display", "publisher", "language", "published", "citation_count", "short_sha256")
     list_filter = (used_values_filter("language"), used_values_filter("publisher"), SupersededFilter)

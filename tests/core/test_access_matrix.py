@@ -137,6 +137,7 @@ def expectations(source):
     corrected = source.superseded_by  # (a superseded source's page sends everyone to its correction)
     supersede = reverse("admin:sources_source_supersede", args=[corrected.pk])
     add("sources_source_supersede", "GET", supersede, allow(EDITORS))
+    add("sources_source_import", "GET", reverse("admin:sources_source_import"), allow(EDITORS))
 
     # review decisions: POST only; the seed change set is already published, so whoever
     # may take a decision is sent back to it with the reason (302), everyone else is refused
