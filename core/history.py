@@ -40,3 +40,13 @@ def context(**metadata):
     if not hasattr(pghistory.runtime._tracker, "value"):  # no context yet: this starts one
         metadata.setdefault("request_id", uuid.uuid4().hex)
     return pghistory.context(**metadata)
+
+
+def editor_ids(model, pks):
+    """The ids of the users whose requests or commands wrote these rows of a tracked
+    model, from the context of its history events."""
+    event_model = model._meta.apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+    contexts = event_model.objects.filter(pgh_obj_id__in=list(pks), pgh_context__isnull=False).values_list(
+        "pgh_context__metadata", flat=True
+    )
+    return {metadata.get("user") for metadata in contexts if metadata and metadata.get("user")}

@@ -145,7 +145,11 @@ def check_multipart(request):
 
 
 def check_body(request):
-    content_type = request.content_type or ""
+    content_type = (request.content_type or "").lower()
+    if "*" in content_type and request.body:
+        # A pattern is for Accept; as a body's type, parsers would take it for JSON
+        # (DRF matches "*/*" to application/json) behind the checks below.
+        raise BadRequest(f"The Content-Type {request.content_type!r} is a pattern, not a type: send application/json.")
     if content_type == "application/x-www-form-urlencoded":
         check_urlencoded(request.body, "form field")
     elif content_type == "application/json" or content_type.endswith("+json"):

@@ -15,7 +15,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Person, Rela
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
 from sources.models import Claim, Evidence
 
-HIDDEN_FIELDS = {"updated_at", "revision", "claim_ptr", "claim_ptr_id", "pgh_obj", "pgh_obj_id"}
+HIDDEN_FIELDS = {"updated_at", "revision", "public_id", "claim_ptr", "claim_ptr_id", "pgh_obj", "pgh_obj_id"}
 
 
 @dataclass

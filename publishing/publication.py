@@ -9,10 +9,12 @@ API's filters and the CSV export read stored values instead of documents.
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from core.copyin import copy_rows, reserve_ids
@@ -198,24 +200,51 @@ def _publish(keys, change_set, approver):
     signals.versions_published.send(sender=PublishedVersion, versions=versions)
 
 
+@dataclass
+class _Shown:
+    """A new authority or programme version, and how to tell the action documents that
+    show it: by id, or (documents published before ids) by the name it had before, a
+    programme's also by one of the names its authority was published under."""
+
+    part: str  # "authority" or "programme"
+    record_id: str
+    document: dict
+    old_name: str | None = None
+    authority_names: frozenset = frozenset()
+
+    def in_(self, action_document):
+        shown = action_document.get(self.part)
+        if not shown:
+            return False  # no programme: never one to replace
+        if "id" in shown:
+            return shown["id"] == self.record_id
+        if self.old_name is None or shown.get("name") != self.old_name:
+            return False
+        return self.part == "authority" or (action_document.get("authority") or {}).get("name") in self.authority_names
+
+
 def _reshow(reference_versions, exclude):
-    """(type, id) → Rendered, for each published action (but those in ``exclude``)
-    that shows one of these new authority or programme versions: its published
-    document with the new version in place, and nothing else changed."""
-    matches = []  # (part, id, name it was published under before ids, shown document)
+    """(type, id) → (head, Rendered), for each published action (but those in
+    ``exclude``) that shows one of these new authority or programme versions: its
+    published document with the new version in place, and nothing else changed."""
+    changed = []
     for v in reference_versions:
-        before = PublishedVersion.objects.filter(
-            record_type=v.record_type, record_id=v.record_id, version=v.version - 1
-        ).first()
-        part = "authority" if v.record_type == documents.AUTHORITY else "programme"
-        matches.append((part, v.record_id, before.document["name"] if before else None, v.document))
-    if not matches:
+        if v.version == 1:
+            continue  # never shown by a published action before
+        before = PublishedVersion.objects.get(record_type=v.record_type, record_id=v.record_id, version=v.version - 1)
+        if v.record_type == documents.AUTHORITY:
+            changed.append(_Shown("authority", v.record_id, v.document, before.document["name"]))
+        else:
+            names = PublishedVersion.objects.filter(
+                record_type=documents.AUTHORITY, record_id=v.document["authority"]
+            ).values_list(KeyTextTransform("name", "document"), flat=True)
+            changed.append(_Shown("programme", v.record_id, v.document, before.document["name"], frozenset(names)))
+    if not changed:
         return {}
     condition = Q(_connector=Q.OR)
-    for part, record_id, old_name, _ in matches:
-        condition |= Q(**{f"document__{part}__id": record_id})
-        if old_name is not None:  # documents published before authorities had ids
-            condition |= Q(**{f"document__{part}__id__isnull": True, f"document__{part}__name": old_name})
+    for shown in changed:  # a first cut in SQL; _Shown.in_ decides
+        condition |= Q(**{f"document__{shown.part}__id": shown.record_id})
+        condition |= Q(**{f"document__{shown.part}__id__isnull": True, f"document__{shown.part}__name": shown.old_name})
     found = PublishedRecord.objects.filter(
         condition, record_type=documents.SANCTION, operation=PublishedVersion.Operation.UPSERT
     ).defer("tags", "csv_row")
@@ -223,14 +252,12 @@ def _reshow(reference_versions, exclude):
     out = {}
     for head in found:
         key = (head.record_type, head.record_id)
-        if key in skip:
-            continue
         document = dict(head.document)
-        for part, record_id, old_name, shown in matches:
-            current = document.get(part) or {}
-            if current.get("id", None) == record_id or ("id" not in current and current.get("name") == old_name):
-                document[part] = documents.as_shown_in_action(shown)
-        out[key] = (head, documents.Rendered(key[0], key[1], document))
+        for shown in changed:
+            if shown.in_(head.document):
+                document[shown.part] = documents.as_shown_in_action(shown.document)
+        if key not in skip and document != head.document:
+            out[key] = (head, documents.Rendered(key[0], key[1], document))
     return out
 
 

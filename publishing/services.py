@@ -8,7 +8,7 @@ publishes through ``publication``, whose names callers also find here.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -312,9 +312,22 @@ def _take_in_new_references(change_set, keys):
         )
     )
     new = sorted(wanted - set(heads(wanted)) - waiting)
-    ChangeSetItem.objects.bulk_create(
-        [ChangeSetItem(change_set=change_set, record_type=t, record_id=i) for t, i in new]
-    )
+    try:
+        with transaction.atomic():
+            ChangeSetItem.objects.bulk_create(
+                [ChangeSetItem(change_set=change_set, record_type=t, record_id=i) for t, i in new]
+            )
+    except IntegrityError:  # a concurrent submission took one of them first
+        raise WorkflowError(
+            "An authority or programme this change set shows was just taken into another change set; "
+            "submit again to see which."
+        ) from None
+    # Whoever wrote them may not approve them (four eyes), like any editor of the set.
+    for record_type, model in ((documents.AUTHORITY, Authority), (documents.PROGRAMME, Programme)):
+        ids = [i for t, i in new if t == record_type]
+        pks = model.objects.filter(public_id__in=ids).values_list("pk", flat=True) if ids else []
+        for user_id in history.editor_ids(model, pks):
+            ChangeSetEditor.objects.get_or_create(change_set=change_set, user_id=user_id)
     return new
 
 

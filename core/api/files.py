@@ -21,7 +21,9 @@ logger = logging.getLogger("sanctions.downloads")
 # Bytes read and written at a time; the caller's access is re-checked before each one.
 BLOCK_SIZE = 1 << 20
 
-_RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+# At most 18 digits (below 2**63): a longer number is no file's offset, and Python's
+# int() refuses numbers of over 4,300 digits with an error; such a header is ignored.
+_RANGE_RE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 
 
 class Unsatisfiable(Exception):

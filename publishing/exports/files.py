@@ -79,9 +79,18 @@ def current_file(export):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(str(path).encode())])
             file = _open(path)
+            for _attempt in range(3):
+                if file is not None:
+                    break
+                try:
+                    _write(export, path)
+                    file = open(path, "rb")  # noqa: SIM115 (the response closes it)
+                except FileNotFoundError:
+                    # A request that saw a later publication removed this one's directory
+                    # meanwhile: this snapshot's file is written again, and served.
+                    file = None
             if file is None:
-                _write(export, path)
-                file = open(path, "rb")  # noqa: SIM115 (the response closes it)
+                raise RuntimeError(f"{path} was removed three times while being written")
     _remove_older(version)
     return ExportFile(file, os.fstat(file.fileno()).st_size, version, export.filename)
 

@@ -2,7 +2,9 @@
 version of their own (documents now show those, not the live rows).
 
 Each gets version 1 with the values the newest published version of an action
-showing it holds: what a reviewer approved then, in that version's change set, by its
+showing it holds (an action with an edit waiting for review is left out: its row may
+name another authority than its document shows; an authority shown only by such
+actions is taken into review with the first change set that shows it): what a reviewer approved then, in that version's change set, by its
 approver, at its time (the database's four-eyes trigger checks that approver again).
 A fresh database has no published actions: nothing to do.
 """
@@ -31,10 +33,14 @@ def publish_shown_references(apps, schema_editor):
     }
     if not heads:
         return
+    # An action with an edit waiting for review may point at another authority than the
+    # one its document shows: only actions whose row is what was published pair the two.
+    ChangeSetItem = apps.get_model("publishing", "ChangeSetItem")
+    waiting = set(ChangeSetItem.objects.filter(record_type="sanction", pending=True).values_list("record_id", flat=True))
     shown = {}  # (type, public id) → the newest head showing it (heads are in seq order)
-    for public_id, authority_id, programme_id in SanctionAction.objects.filter(public_id__in=list(heads)).values_list(
-        "public_id", "authority_id", "programme_id"
-    ):
+    for public_id, authority_id, programme_id in SanctionAction.objects.filter(
+        public_id__in=[i for i in heads if i not in waiting]
+    ).values_list("public_id", "authority_id", "programme_id"):
         head = heads[public_id]
         shown[("authority", authority_id)] = max(head, shown.get(("authority", authority_id), head), key=_seq)
         if programme_id and head.document.get("programme"):

@@ -71,10 +71,11 @@ class Migration(migrations.Migration):
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
+        # No default: the events recorded before keep no public id (see _event_public_id).
         migrations.AddField(
             model_name='authorityevent',
             name='public_id',
-            field=models.CharField(default=sanctions.models._new_authority_id, editable=False, max_length=32, null=True),
+            field=models.CharField(editable=False, max_length=32, null=True),
         ),
         migrations.AddField(
             model_name='authorityevent',
@@ -91,10 +92,11 @@ class Migration(migrations.Migration):
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
+        # No default: the events recorded before keep no public id (see _event_public_id).
         migrations.AddField(
             model_name='programmeevent',
             name='public_id',
-            field=models.CharField(default=sanctions.models._new_programme_id, editable=False, max_length=32, null=True),
+            field=models.CharField(editable=False, max_length=32, null=True),
         ),
         migrations.AddField(
             model_name='programmeevent',
