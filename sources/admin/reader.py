@@ -104,6 +104,11 @@ class CiteForm(forms.Form):
         if end <= start:
             self.add_error("end_utf16", "The selection is empty: its end is not after its start.")
             return data
+        # A form post turns every line break into CRLF (the HTML spec's newline
+        # normalisation), while the stored text has LF only (textlib.normalise): compare
+        # the words with the article's own line breaks.
+        if "\r" not in text[start:end]:
+            data["quote"] = data["quote"].replace("\r\n", "\n").replace("\r", "\n")
         if text[start:end] != data["quote"]:
             self.add_error(
                 "quote",

@@ -103,8 +103,24 @@
       markActive([]);
     }
 
+    // While the mouse button is down the curator is selecting: the popover must not open
+    // under the pointer (a drag that starts on a cited span would run into it, and the
+    // selection would end in the popover's text instead of the article's).
+    var selecting = false;
+    article.addEventListener("mousedown", function (event) {
+      if (event.button !== 0) return;
+      selecting = true;
+      document.body.classList.add("reader-selecting");
+      hideClaims();
+    });
+    document.addEventListener("mouseup", function () {
+      selecting = false;
+      document.body.classList.remove("reader-selecting");
+    }, true);
+
     article.addEventListener("mouseover", function (event) {
       var span = event.target.closest(".cite");
+      if (selecting || event.buttons & 1) return;
       if (span && !pinned && (!panel || panel.hidden)) showClaims(span);
     });
     article.addEventListener("click", function (event) {
