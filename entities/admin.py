@@ -20,6 +20,7 @@ from core.pagination import EstimatedCountPaginator
 from publishing.admin import PublishedRecordAdminMixin, RevisionCheckedForm
 from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
 
+from . import duplicates
 from .models import Entity, Identifier, Name, Organisation, Person, Relationship
 
 COUNTRY_CHOICES = sorted(((code, f"{name} ({code})") for code, name in codes.COUNTRIES.items()), key=lambda c: c[1])
@@ -123,7 +124,55 @@ class OrganisationInline(EntityChoicesMixin, admin.StackedInline):
 # --------------------------------------------------------------------- claim inlines
 
 
+DIFFERENT_ENTITY = "different_entity"  # the tick that saves a new entity despite look-alikes
+
+
 class NameFormSet(BaseInlineFormSet):
+    """A new entity's names are checked against every live entity, published or draft
+    (``duplicates.similar_entities``): saving one that looks like an existing entity
+    needs the curator's tick that it is a different one."""
+
+    def __init__(self, *args, published=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.published = published or (lambda entities: set())  # entities → the published ones
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is not None or any(self.errors) or self.data.get(DIFFERENT_ENTITY):
+            return
+        values = [
+            f.cleaned_data["value"]
+            for f in self.forms
+            if f.cleaned_data.get("value") and not f.cleaned_data.get("DELETE")
+        ]
+        similar = duplicates.similar_entities(values, kind=self.instance.kind or None)
+        if not similar:
+            return
+        published = self.published([s.entity for s in similar])
+        kind = self.instance.kind or "entity"
+        raise ValidationError(
+            format_html(
+                "Possible duplicates: {}. If this is not one of them, tick “This is a different {}” and save again.",
+                format_html_join(
+                    "; ",
+                    '<a href="{}">{}</a> ({}, {}, “{}”, score {})',
+                    (
+                        (
+                            reverse("admin:entities_entity_change", args=[s.entity.pk]),
+                            s.entity.caption,
+                            s.entity.public_id,
+                            "published" if s.entity in published else "draft",
+                            s.name,
+                            f"{s.score:.2f}",
+                        )
+                        for s in similar
+                    ),
+                ),
+                kind,
+            ),
+            code="duplicate",
+        )
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if self.instance.pk is None and index == 0:
@@ -167,6 +216,18 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
 
 
 class EntityForm(RevisionCheckedForm, AdminModelForm):
+    different_entity = forms.BooleanField(
+        required=False,
+        label="This is a different entity",
+        help_text="Tick it only when the names warn of possible duplicates and this is none of them.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if DIFFERENT_ENTITY in self.fields:
+            kind = self.data.get("kind") or self.initial.get("kind") or "entity"
+            self.fields[DIFFERENT_ENTITY].label = f"This is a different {kind}"
+
     class Meta:
         model = Entity
         fields = "__all__"
@@ -222,6 +283,8 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         # "New entity?" in the source reader links here with the name it found
         # (?kind=person&name=...&lang=de): it becomes the new entity's primary name.
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NameInline):
+            kwargs["published"] = self.published_records
         name = " ".join(request.GET.get("name", "").split())[: Name._meta.get_field("value").max_length]
         adding = obj is None or obj.pk is None  # the add page passes an unsaved instance
         if adding and isinstance(inline, NameInline) and request.method == "GET" and name:
@@ -247,7 +310,8 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
 
     def get_main_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["kind", "notes"]})]
+            # The tick shows once a save was refused (the names' duplicate warning).
+            return [(None, {"fields": ["kind", "notes", *([DIFFERENT_ENTITY] if request.method == "POST" else [])]})]
         return [
             (None, {"fields": ["kind", "public_id", "notes", "merged_into"]}),
             ("Sanctions", {"fields": ["sanctions"]}),

@@ -84,6 +84,12 @@ class PublishedRecordAdminMixin:
             ),
         )
 
+    @staticmethod
+    def published_records(records):
+        """Those of ``records`` that have a published version."""
+        keys = {services.record_key(r): r for r in records}
+        return {keys[key] for key in services.heads(list(keys))}
+
     def has_delete_permission(self, request, obj=None):
         # Published versions name the record: it stays, and a reviewed edit changes it.
         if obj is not None and services.heads([services.record_key(obj)]):
