@@ -276,8 +276,13 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         return kind if kind in Entity.Kind.values else None
 
     def get_inlines(self, request, obj):
-        detail = self.detail_inlines.get(self._kind(request, obj))
-        return [detail, *self.claim_inlines] if detail else list(self.claim_inlines)
+        kind = self._kind(request, obj)
+        if kind is None:
+            # Kind not chosen yet (the plain add page): both details sections, so a
+            # person's details go in with the first save; the details of the kind not
+            # chosen must stay empty (DetailsFormSet).
+            return [*self.detail_inlines.values(), *self.claim_inlines]
+        return [self.detail_inlines[kind], *self.claim_inlines]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         # "New entity?" in the source reader links here with the name it found
@@ -302,9 +307,10 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None and "kind" in form.base_fields and not self._kind(request, obj):
-            form.base_fields["kind"].help_text = (
-                "Person or organisation; it can't change later. "
-                "The person or organisation details can be filled in once the entity is saved."
+            form.base_fields[
+                "kind"
+            ].help_text = (
+                "Person or organisation; it can't change later. Fill in the details section of that kind only."
             )
         return form
 
@@ -319,8 +325,8 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         ]
 
     def response_add(self, request, obj, post_url_continue=None):
-        # Added without its details (the kind wasn't known when the page was built):
-        # go on to the entity's page, where the details section now is.
+        # Added from the page without a kind: go on to the entity's page, which has the
+        # details section of its kind only.
         if not self._kind(request, None) and "_addanother" not in request.POST and IS_POPUP_VAR not in request.POST:
             request.POST = request.POST.copy()
             request.POST["_continue"] = 1
