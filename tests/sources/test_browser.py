@@ -332,3 +332,24 @@ def test_a_drag_starting_on_a_cited_span_is_not_captured_by_the_claims_popover(p
     quote = page.input_value("input[name=quote]")
     assert quote in text and text.index(quote) <= 1 and "\n" in quote  # from "Foo" down into the article
     assert not page.is_disabled(".cite-save")
+
+
+def test_a_selection_in_a_later_part_of_a_long_article_is_stored_at_the_articles_offsets(page, monkeypatch):
+    from sources.admin import reader
+
+    monkeypatch.setattr(reader, "PART_CHARS", 60)  # as a 1 MB article is cut into parts of 100,000
+    text = "Erster Absatz: 🙂 Minister Kęstutis sprach in Vilnius.\nZweiter Absatz: Kęstutis Ąžuolas antwortete.\n"
+    source = Source.objects.create(text=text, title="Long", language="de")
+    entity = person("Kęstutis Ąžuolas")
+    phrase = "Kęstutis Ąžuolas"
+    start = text.index(phrase)
+    open_reader(page, source)
+    page.click(".article-parts a:has-text('2')")
+    page.wait_for_url("**?part=2")
+    select_and_open_panel(page, phrase)
+    assert page.inner_text(".cite-offsets") == f"(characters {start}–{start + len(phrase)})"
+    cite_to(page, "Ąžuolas", "Kęstutis Ąžuolas", entity.pk)
+    page.wait_for_selector(".cite-success:visible, .cite-error:visible")
+    assert page.is_hidden(".cite-error"), page.inner_text(".cite-error")
+    stored = Citation.objects.get(source=source)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)

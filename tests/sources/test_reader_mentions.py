@@ -253,3 +253,30 @@ def test_an_entity_just_created_is_not_offered_as_new_while_it_awaits_review(rol
     text = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", page)))
     assert f"recorded as Pat Ryder {ryder.public_id}, not published yet" in text
     assert f"recorded as Shahed Aviation Industries {shahed.public_id}, not published yet" in text
+
+
+def test_a_long_article_is_read_part_by_part_with_the_articles_own_offsets(role_client, shoigu, monkeypatch):
+    from sources.admin import reader
+
+    monkeypatch.setattr(reader, "PART_CHARS", 60)  # as a 1 MB article is cut into parts of 100,000
+    first = "Erster Absatz: Minister Sergei Shoigu sprach in Moskau.\n"
+    second = "Zweiter Absatz: 🙂 Sergei Shoigu antwortete am Abend.\n"
+    src = source(text=first + second + "Dritter Absatz ohne Namen, aber lang genug.")
+    client = role_client("curator")
+    page = read(client, src)
+    assert htmllib.unescape(re.sub(r"<[^>]+>", "", article_of(page))) == first
+    assert "part 1 of 3" in page and 'href="?part=2"' in page
+    [item] = items(page)
+    assert item["text"].startswith(f"Sergei Shoigu characters {first.index('Sergei')}–")
+
+    url = reverse("admin:sources_source_read", args=[src.pk])
+    page = client.get(url, {"part": 2}).content.decode()
+    assert htmllib.unescape(re.sub(r"<[^>]+>", "", article_of(page))) == second
+    [item] = items(page)
+    start = src.text.index("Sergei Shoigu", len(first))
+    assert item["text"].startswith(f"Sergei Shoigu characters {start}–{start + 13}")
+    # Accept carries the article's UTF-16 offsets (🙂 is two units), so the citation lands there
+    assert accept(client, src, item).status_code == 201
+    assert (Citation.objects.get().start, Citation.objects.get().end) == (start, start + 13)
+    # out-of-range parts show the nearest one
+    assert "part 3 of 3" in client.get(url, {"part": 99}).content.decode()

@@ -19,6 +19,9 @@
     var popover = document.getElementById("claims-popover");
     var panel = document.getElementById("cite-panel");
     var text = article.textContent;
+    // A long article is shown part by part: offsets sent and shown are the article's.
+    var partStart = Number(article.getAttribute("data-start") || 0);
+    var partStartUtf16 = Number(article.getAttribute("data-utf16-start") || 0);
 
     // ------------------------------------------------------------ helpers
 
@@ -244,10 +247,10 @@
         return;
       }
       saveButton.disabled = false;
-      field("start_utf16").value = start;
-      field("end_utf16").value = end;
+      field("start_utf16").value = partStartUtf16 + start;
+      field("end_utf16").value = partStartUtf16 + end;
       field("quote").value = quote;
-      var cpStart = codePoints(text.slice(0, start));
+      var cpStart = partStart + codePoints(text.slice(0, start));
       form.querySelector(".cite-offsets").textContent =
         "(characters " + cpStart + "–" + (cpStart + codePoints(quote)) + ")";
       if (!recordList.childElementCount) search("");
