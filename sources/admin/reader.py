@@ -213,6 +213,7 @@ class SourceReaderMixin:
         text = source.text[lo:hi]
         shown = [v for v in views if v.citation.start < hi and v.citation.end > lo]
         cited = {(start - lo, end - lo, entity) for start, end, entity in entity_citations(shown)}
+        links = [{"number": i, "start": a, "end": b} for i, (a, b) in enumerate(parts, 1)] if len(parts) > 1 else []
         finder = mention_finder()
         mentions = finder.offers(text, cited)  # offsets into the part
         context = {
@@ -231,7 +232,7 @@ class SourceReaderMixin:
             "can_supersede": self.can_supersede(request, source),
             "utf16_length": textlib.utf16_length(text),
             "part": {"number": number, "start": lo, "end": hi, "utf16_start": textlib.utf16_length(source.text[:lo])},
-            "parts": [{"number": i, "start": a, "end": b} for i, (a, b) in enumerate(parts, 1)] if len(parts) > 1 else [],
+            "parts": links,
         }
         return TemplateResponse(request, "admin/sources/source/reader.html", context)
 
