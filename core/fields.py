@@ -37,6 +37,14 @@ class CountryField(EnumField):
         kwargs.setdefault("choices", sorted(codes.COUNTRIES.items()))
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs):
+        # People look a country up by its name: forms list them by name. The model's
+        # choices (and so its migrations and the database's CHECK) stay in code order.
+        field = super().formfield(**kwargs)
+        if getattr(field, "choices", None):
+            field.choices = sorted(field.choices, key=lambda c: (c[0] != "", str(c[1]).casefold()))
+        return field
+
 
 class LanguageField(EnumField):
     """ISO 639-1 language code."""

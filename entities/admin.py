@@ -20,6 +20,7 @@ from core.pagination import EstimatedCountPaginator
 from publishing.admin import PublishedRecordAdminMixin, RevisionCheckedForm
 from sources.admin import AdminModelForm, ClaimAdminMixin, DeprecatedFilter
 
+from . import duplicates
 from .models import Entity, Identifier, Name, Organisation, Person, Relationship
 
 COUNTRY_CHOICES = sorted(((code, f"{name} ({code})") for code, name in codes.COUNTRIES.items()), key=lambda c: c[1])
@@ -123,7 +124,55 @@ class OrganisationInline(EntityChoicesMixin, admin.StackedInline):
 # --------------------------------------------------------------------- claim inlines
 
 
+DIFFERENT_ENTITY = "different_entity"  # the tick that saves a new entity despite look-alikes
+
+
 class NameFormSet(BaseInlineFormSet):
+    """A new entity's names are checked against every live entity, published or draft
+    (``duplicates.similar_entities``): saving one that looks like an existing entity
+    needs the curator's tick that it is a different one."""
+
+    def __init__(self, *args, published=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.published = published or (lambda entities: set())  # entities → the published ones
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is not None or any(self.errors) or self.data.get(DIFFERENT_ENTITY):
+            return
+        values = [
+            f.cleaned_data["value"]
+            for f in self.forms
+            if f.cleaned_data.get("value") and not f.cleaned_data.get("DELETE")
+        ]
+        similar = duplicates.similar_entities(values, kind=self.instance.kind or None)
+        if not similar:
+            return
+        published = self.published([s.entity for s in similar])
+        kind = self.instance.kind or "entity"
+        raise ValidationError(
+            format_html(
+                "Possible duplicates: {}. If this is not one of them, tick “This is a different {}” and save again.",
+                format_html_join(
+                    "; ",
+                    '<a href="{}">{}</a> ({}, {}, “{}”, score {})',
+                    (
+                        (
+                            reverse("admin:entities_entity_change", args=[s.entity.pk]),
+                            s.entity.caption,
+                            s.entity.public_id,
+                            "published" if s.entity in published else "draft",
+                            s.name,
+                            f"{s.score:.2f}",
+                        )
+                        for s in similar
+                    ),
+                ),
+                kind,
+            ),
+            code="duplicate",
+        )
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if self.instance.pk is None and index == 0:
@@ -167,6 +216,18 @@ class RelationshipInline(EntityChoicesMixin, ClaimAdminMixin, admin.TabularInlin
 
 
 class EntityForm(RevisionCheckedForm, AdminModelForm):
+    different_entity = forms.BooleanField(
+        required=False,
+        label="This is a different entity",
+        help_text="Tick it only when the names warn of possible duplicates and this is none of them.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if DIFFERENT_ENTITY in self.fields:
+            kind = self.data.get("kind") or self.initial.get("kind") or "entity"
+            self.fields[DIFFERENT_ENTITY].label = f"This is a different {kind}"
+
     class Meta:
         model = Entity
         fields = "__all__"
@@ -215,13 +276,20 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         return kind if kind in Entity.Kind.values else None
 
     def get_inlines(self, request, obj):
-        detail = self.detail_inlines.get(self._kind(request, obj))
-        return [detail, *self.claim_inlines] if detail else list(self.claim_inlines)
+        kind = self._kind(request, obj)
+        if kind is None:
+            # Kind not chosen yet (the plain add page): both details sections, so a
+            # person's details go in with the first save; the details of the kind not
+            # chosen must stay empty (DetailsFormSet).
+            return [*self.detail_inlines.values(), *self.claim_inlines]
+        return [self.detail_inlines[kind], *self.claim_inlines]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         # "New entity?" in the source reader links here with the name it found
         # (?kind=person&name=...&lang=de): it becomes the new entity's primary name.
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NameInline):
+            kwargs["published"] = self.published_records
         name = " ".join(request.GET.get("name", "").split())[: Name._meta.get_field("value").max_length]
         adding = obj is None or obj.pk is None  # the add page passes an unsaved instance
         if adding and isinstance(inline, NameInline) and request.method == "GET" and name:
@@ -239,15 +307,17 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None and "kind" in form.base_fields and not self._kind(request, obj):
-            form.base_fields["kind"].help_text = (
-                "Person or organisation; it can't change later. "
-                "The person or organisation details can be filled in once the entity is saved."
+            form.base_fields[
+                "kind"
+            ].help_text = (
+                "Person or organisation; it can't change later. Fill in the details section of that kind only."
             )
         return form
 
     def get_main_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["kind", "notes"]})]
+            # The tick shows once a save was refused (the names' duplicate warning).
+            return [(None, {"fields": ["kind", "notes", *([DIFFERENT_ENTITY] if request.method == "POST" else [])]})]
         return [
             (None, {"fields": ["kind", "public_id", "notes", "merged_into"]}),
             ("Sanctions", {"fields": ["sanctions"]}),
@@ -255,8 +325,8 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
         ]
 
     def response_add(self, request, obj, post_url_continue=None):
-        # Added without its details (the kind wasn't known when the page was built):
-        # go on to the entity's page, where the details section now is.
+        # Added from the page without a kind: go on to the entity's page, which has the
+        # details section of its kind only.
         if not self._kind(request, None) and "_addanother" not in request.POST and IS_POPUP_VAR not in request.POST:
             request.POST = request.POST.copy()
             request.POST["_continue"] = 1

@@ -90,8 +90,23 @@ class Entity(Claim):
 
     @classmethod
     def search(cls, q):
-        """Entities a curator means by q (a name or a public id), with their claims."""
-        return cls.with_claims().filter(Q(names__value__icontains=q) | Q(public_id__iexact=q)).distinct()
+        """Entities a curator means by q (a name or a public id), with their claims: as
+        the admin's entity list searches (every word in a name, an identifier or the
+        public id, in any order: "Amir Rezaei" finds "Rezaei, Amir"), plus names spelling
+        the words another way ("Rezai" finds "Rezaei"; ``duplicates.entities_named_like``)."""
+        from .duplicates import entities_named_like  # it imports these models
+
+        if not q.split():
+            return cls.with_claims().none()
+        words = Q()
+        for word in q.split():
+            words &= (
+                Q(pk__in=Name.objects.filter(value__icontains=word).values("entity_id"))
+                | Q(public_id__iexact=word)
+                | Q(pk__in=Identifier.objects.filter(value__icontains=word).values("entity_id"))
+            )
+        similar = [s.entity.pk for s in entities_named_like(q)]
+        return cls.with_claims().filter(words | Q(pk__in=similar)).order_by("pk")
 
     def claims(self):
         """The entity and every claim about it that a quote can back, as a curator picks them."""

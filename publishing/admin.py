@@ -10,13 +10,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin
 from core.instants import parse_instant
 from core.pagination import related_count
 
-from . import documents, services
+from . import review, services
 from .history import record_history
 from .models import ChangeSet, ChangeSetItem, PublishedVersion
 from .templatetags.publishing import pretty_json
@@ -82,6 +82,12 @@ class PublishedRecordAdminMixin:
                 change_set.get_state_display(),
             ),
         )
+
+    @staticmethod
+    def published_records(records):
+        """Those of ``records`` that have a published version."""
+        keys = {services.record_key(r): r for r in records}
+        return {keys[key] for key in services.heads(list(keys))}
 
     def has_delete_permission(self, request, obj=None):
         # Published versions name the record: it stays, and a reviewed edit changes it.
@@ -193,12 +199,12 @@ class ChangeSetAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, change_set):
             raise PermissionDenied
         rows = services.review_diff(change_set)
+        keys = [row["key"] for row in rows]  # the pending records, whose revisions approval checks
+        if not rows and change_set.state == ChangeSet.State.PUBLISHED:
+            rows = review.published_rows(change_set)  # what was approved stays readable
         urls = _record_admin_urls([row["key"] for row in rows])
-        for row in rows:
+        for row in review.render_rows(rows):
             row["admin_url"] = urls.get(row["key"], "")
-            for change in row["changes"]:
-                change["before_html"], change["after_html"] = summarise(change["before"]), summarise(change["after"])
-        keys = [row["key"] for row in rows]
         user = request.user
         editor_ids = services.editor_ids(change_set)
         extra = {
@@ -312,24 +318,3 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
     @admin.display(description="document")
     def document_display(self, obj):
         return format_html("<pre class='document'>{}</pre>", pretty_json(obj.document))
-
-
-def summarise(item):
-    """One claim or value of a document, as escaped HTML with its quotes."""
-    if item is None:
-        return "—"
-    if not isinstance(item, dict):
-        return format_html("<code>{}</code>", json.dumps(item, ensure_ascii=False))
-    label = documents.claim_label({**item, "id": None}) or ""
-    details = {k: v for k, v in item.items() if k not in ("citations", "id", "value") and v not in ("", None, [])}
-    quotes = format_html_join(
-        "",
-        "<li><q>{}</q> <small>{} {}–{}</small></li>",
-        ((c["quote"], c["source"], c["start"], c["end"]) for c in item.get("citations", [])),
-    )
-    return format_html(
-        "<strong>{}</strong> <code>{}</code><ul class='quotes'>{}</ul>",
-        label,
-        json.dumps(details, ensure_ascii=False, sort_keys=True),
-        quotes,
-    )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from entities.models import Entity, Name
@@ -89,6 +90,11 @@ class Offer:
 class NewEntity:
     suggestion: Suggestion
     add_url: str  # the admin's add page, kind and name filled in
+    recorded: object = None  # an entity of the write model already named so (a draft awaiting review)
+
+    @property
+    def recorded_url(self):
+        return admin_change_url(self.recorded) if self.recorded is not None else None
 
 
 def offers(text: str, cited: set[tuple[int, int, str]]) -> list[Offer]:
@@ -128,10 +134,37 @@ def new_entities(text: str, known: list[Offer], language: str = "") -> list[NewE
     """Likely persons and organisations the known mentions don't cover, each with the
     admin's add page for it."""
     base = reverse("admin:entities_entity_add")
+    suggestions = suggest_new_entities(text, known=[o.mention for o in known])
+    recorded = _recorded({s.text for s in suggestions})
     out = []
-    for s in suggest_new_entities(text, known=[o.mention for o in known]):
+    for s in suggestions:
         params = {"kind": s.kind, "name": s.text}
         if language:
             params["lang"] = language
-        out.append(NewEntity(s, f"{base}?{urlencode(params)}"))
+        out.append(NewEntity(s, f"{base}?{urlencode(params)}", recorded.get(s.text.casefold())))
+    return out
+
+
+def _recorded(texts):
+    """{casefolded name: live entity} for the write-model entities named by one of
+    ``texts``: the match index knows only published ones, so an entity a curator has
+    just created (a draft) would otherwise be offered as new until it is approved. One
+    query, however many suggestions."""
+    if not texts:
+        return {}
+    names = (
+        Name.objects.annotate(folded=Lower("value"))
+        .filter(
+            folded__in={t.lower() for t in texts},
+            deprecated_at__isnull=True,
+            entity__deprecated_at__isnull=True,
+            entity__merged_into__isnull=True,
+        )
+        .select_related("entity")
+        .prefetch_related("entity__names")
+        .order_by("pk")
+    )
+    out = {}
+    for name in names:
+        out.setdefault(name.value.casefold(), name.entity)
     return out

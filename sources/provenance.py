@@ -163,12 +163,19 @@ def _bands(kinds):
     return " ".join(f"b{i}-{kind}" for i, kind in enumerate(kinds, start=1))
 
 
-def highlighted(text, views, mentions=()):
+def highlighted(text, views, mentions=(), offset=0):
     """The article as HTML: every piece of text between two span boundaries is its own
     escaped span carrying the ids and kinds of all citations covering it, and the
     numbers of the suggested mentions covering it (``mentions``: objects with start,
-    end and number; see screening.suggestions), drawn apart from citations."""
-    spans = [(v.citation.start, v.citation.end, v) for v in views]
+    end and number; see screening.suggestions), drawn apart from citations.
+
+    ``text`` may be a part of the article starting at ``offset``: citations are given in
+    the article's offsets and cut to the part, mentions in the part's."""
+    spans = [
+        (max(0, v.citation.start - offset), min(len(text), v.citation.end - offset), v)
+        for v in views
+        if v.citation.start - offset < len(text) and v.citation.end - offset > 0
+    ]
     spans += [(m.start, m.end, m) for m in mentions]
     parts = []
     for start, end, covering in textlib.segments(len(text), spans):

@@ -300,3 +300,23 @@ def test_a_curator_adds_a_cited_name(client, data):
     name = Name.objects.get(entity=data.salami, value="Salami")
     assert name.created_by == curator
     assert list(name.citations.all()) == [data.cite_name]
+
+
+@pytest.mark.django_db
+def test_a_persons_details_go_in_with_the_first_save_from_the_plain_add_page(admin_client, data):
+    url, page, post = add_form(admin_client, Entity)
+    person, names = inline_prefix(page, Person), inline_prefix(page, Name)
+    post.update(
+        {
+            "kind": "person",
+            f"{person}-0-birth_date": "1962-03",
+            f"{person}-0-nationalities": ["IR"],
+            f"{names}-0-value": "Ali Akbar Ahmadian",
+            f"{names}-0-type": "primary",
+        }
+    )
+    response = admin_client.post(url, post)
+    assert response.status_code == 302, form_errors(response)
+    entity = Entity.objects.get(names__value="Ali Akbar Ahmadian")
+    assert (entity.person.birth_date, entity.person.nationalities) == ("1962-03", ["IR"])
+    assert not Organisation.objects.filter(entity=entity).exists()

@@ -271,3 +271,34 @@ def test_the_trace_page_shows_who_approved_each_published_version(published, use
     row = html[html.index('id="publication"') :]
     assert "rita" in row and "cora" in row  # approved by the reviewer, submitted by the curator
     assert f"#{published.change_set.pk}" in row
+
+
+def diff_html(page):
+    """The records' diffs of a review page (not the hidden form fields around them)."""
+    html = page.content.decode()
+    return html[html.index('<div class="module diff">') : html.index("<h2>Review log</h2>")]
+
+
+def test_the_review_page_names_records_and_shows_values_and_quotes_as_text(world, users):
+    services.submit(world.change_set, users.curator)
+    page = client_for(users.reviewer).get(admin_url(ChangeSet, "change", world.change_set.pk))
+    html = diff_html(page)
+    # the target names its entity beside the id; the action's heading names the action
+    assert f"Hossein Salami <code>{world.person.public_id}</code>" in html
+    assert "sanction EU Council: designation (announced)" in html
+    # no JSON and no Python reprs: one readable format
+    assert "&quot;" not in html and "{&#x27;" not in html and "{" not in html
+    assert "<dt>name</dt><dd>Council of the European Union</dd>" in html  # the action's authority
+    # the entity's own quote (its "citations" part) is a quote, as a name's is
+    assert html.count("<q>Maj. Gen. Hossein Salami</q>") >= 2
+
+
+def test_after_approval_the_change_set_still_shows_the_records_it_published(world, users):
+    services.submit(world.change_set, users.curator)
+    services.approve(world.change_set, users.reviewer, services.shown_revisions(world.change_set))
+    page = client_for(users.auditor).get(admin_url(ChangeSet, "change", world.change_set.pk))
+    assert "No records in this change set yet" not in page.content.decode()
+    html = diff_html(page)
+    assert html.count("published v1 by this change set") == 3  # the person, the action, its authority
+    assert world.person.public_id in html and world.action.public_id in html
+    assert "<q>Maj. Gen. Hossein Salami</q>" in html

@@ -236,3 +236,11 @@ def test_programme_changelist_and_search(admin_client, data):
     url = admin_url(Programme, "changelist")
     found = admin_client.get(url, {"q": "OFAC"}).context["cl"].result_list
     assert [p.pk for p in found] == [data.ofac_programme.pk]
+
+
+@pytest.mark.django_db
+def test_the_authority_country_list_is_sorted_by_name(admin_client):
+    page = admin_client.get(admin_url(Authority, "add"))
+    labels = [label for value, label in page.context["adminform"].form.fields["country"].choices if value]
+    assert labels == sorted(labels, key=str.casefold)
+    assert labels.index("Germany") < labels.index("Iran") < labels.index("Russian Federation")

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from entities.models import Entity
 from sources import services
 from sources.models import Citation, Source
-from tests.builders import IMG, SCRIPT, hostile_world, person
+from tests.builders import IMG, SCRIPT, citation, hostile_world, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -293,3 +293,66 @@ def test_markup_in_an_article_and_its_claims_stays_text_in_the_reader_and_the_ci
 def assert_no_injected_elements(page):
     assert page.locator("img[src=x]").count() == 0
     assert page.evaluate("[...document.scripts].every(s => s.src || s.type === 'application/json')")
+
+
+def test_a_selection_across_a_line_break_is_saved(page):
+    # The browser's form post turns the article's LF into CRLF; the server compares the
+    # words with the article's own line breaks.
+    text = "Russia's war against Ukraine.\n\nAll property of Foo Trading in the EU is frozen."
+    source = Source.objects.create(text=text, title="Lines", language="en")
+    entity = person("Foo Trading")
+    phrase = "against Ukraine.\n\nAll property"
+    start = text.index(phrase)
+
+    open_reader(page, source)
+    select_and_open_panel(page, phrase)
+    cite_to(page, "Foo Trading", "Foo Trading", entity.pk)
+    page.wait_for_selector(".cite-success:visible, .cite-error:visible")
+    assert page.is_hidden(".cite-error"), page.inner_text(".cite-error")
+    stored = Citation.objects.get(source=source)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
+
+
+def test_a_drag_starting_on_a_cited_span_is_not_captured_by_the_claims_popover(page):
+    # Short lines, so the popover that opens under the cited span covers the next lines.
+    text = "Foo Trading\nis a firm.\nIt sells drones\nto Russia\nand Iran\nsince 2022.\nThe end."
+    source = Source.objects.create(text=text, title="Drag", language="en")
+    person("Foo Trading", cite=citation(source, "Foo Trading"))
+    open_reader(page, source)
+
+    cited = page.locator(".cite", has_text="Foo Trading").bounding_box()
+    page.mouse.move(cited["x"] + 3, cited["y"] + cited["height"] / 2)
+    page.wait_for_selector("#claims-popover", state="visible")  # hovering shows its claims
+    box = page.locator("#claims-popover").bounding_box()
+    target = (box["x"] + 20, box["y"] + box["height"] / 2)  # where the popover was open
+    page.mouse.down()
+    page.mouse.move(*target, steps=10)
+    page.mouse.up()
+
+    page.wait_for_selector("#cite-panel", state="visible")
+    assert page.is_hidden("#claims-popover")
+    assert page.is_hidden(".cite-error"), page.inner_text(".cite-error")
+    quote = page.input_value("input[name=quote]")
+    assert quote in text and text.index(quote) <= 1 and "\n" in quote  # from "Foo" down into the article
+    assert not page.is_disabled(".cite-save")
+
+
+def test_a_selection_in_a_later_part_of_a_long_article_is_stored_at_the_articles_offsets(page, monkeypatch):
+    from sources.admin import reader
+
+    monkeypatch.setattr(reader, "PART_CHARS", 60)  # as a 1 MB article is cut into parts of 100,000
+    text = "Erster Absatz: 🙂 Minister Kęstutis sprach in Vilnius.\nZweiter Absatz: Kęstutis Ąžuolas antwortete.\n"
+    source = Source.objects.create(text=text, title="Long", language="de")
+    entity = person("Kęstutis Ąžuolas")
+    phrase = "Kęstutis Ąžuolas"
+    start = text.index(phrase)
+    open_reader(page, source)
+    page.click(".article-parts a:has-text('2')")
+    page.wait_for_url("**?part=2")
+    select_and_open_panel(page, phrase)
+    assert page.inner_text(".cite-offsets") == f"(characters {start}–{start + len(phrase)})"
+    cite_to(page, "Ąžuolas", "Kęstutis Ąžuolas", entity.pk)
+    page.wait_for_selector(".cite-success:visible, .cite-error:visible")
+    assert page.is_hidden(".cite-error"), page.inner_text(".cite-error")
+    stored = Citation.objects.get(source=source)
+    assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)

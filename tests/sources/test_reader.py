@@ -340,3 +340,16 @@ def test_the_source_page_links_to_the_reader_trace_and_supersede(role_client):
     assert reverse("admin:sources_source_supersede", args=[src.pk]) in html
     html = role_client("auditor").get(reverse("admin:sources_source_change", args=[src.pk])).content.decode()
     assert read_url(src) in html and reverse("admin:sources_source_supersede", args=[src.pk]) not in html
+
+
+def test_a_selection_across_a_line_break_is_saved_though_the_browser_posts_crlf(role_client, curator):
+    # A browser's form post normalises every line break to CRLF; the article has LF.
+    src = source(text="Russia's war against Ukraine.\n\nAll property of the firm is frozen.", title="Lines")
+    entity = person("Firm Person")
+    phrase = "against Ukraine.\n\nAll property"
+    posted = {**selection(src.text, phrase), "quote": phrase.replace("\n", "\r\n")}
+    response = role_client("curator").post(
+        cite_url(src), {**posted, "claim": entity.pk, "text_sha256": src.text_sha256}
+    )
+    assert response.status_code == 201, response.content
+    assert Citation.objects.get().quote == phrase

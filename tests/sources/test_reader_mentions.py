@@ -183,11 +183,9 @@ def test_a_stale_offer_is_refused_like_a_stale_selection(role_client, shoigu):
 
 def test_only_published_entities_are_mentioned(role_client, published, users):
     src = source(text="Maj. Gen. Hossein Salami und Brig. Gen. Pat Ryder sprachen.", language="de")
-    pending = person("Pat Ryder")  # in the write model only: not known to partners, not offered
-    assert pending.pk
     page = read(role_client("curator"), src)
     assert [(i["text"].split(" characters")[0]) for i in items(page)] == ["Hossein Salami"]
-    # the unpublished person is offered as a new entity, linked to a prefilled add page
+    # a person nobody recorded is offered as a new entity, linked to a prefilled add page
     [link] = re.findall(r'<a href="([^"]+)" class="new-entity-add">Add person</a>', page)
     link = htmllib.unescape(link)
     assert urlsplit(link).path == reverse("admin:entities_entity_add")
@@ -242,3 +240,43 @@ def test_the_reader_runs_the_same_queries_for_one_or_many_mentions(role_client, 
     with django_assert_num_queries(len(baseline)):
         listed = items(read(client, many))
     assert len(listed) == 24 and sum(i["accept"] is None for i in listed) == 4
+
+
+def test_an_entity_just_created_is_not_offered_as_new_while_it_awaits_review(role_client):
+    src = source(text="Brig. Gen. Pat Ryder said the Shahed Aviation Industries built them.", language="en")
+    client = role_client("curator")
+    assert len(re.findall(r'class="new-entity-add"', read(client, src))) == 2
+    ryder = person("Pat Ryder")  # drafts: in the write model only, not in the match index
+    shahed = organisation("Shahed Aviation Industries")
+    page = read(client, src)
+    assert "new-entity-add" not in page
+    text = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert f"recorded as Pat Ryder {ryder.public_id}, not published yet" in text
+    assert f"recorded as Shahed Aviation Industries {shahed.public_id}, not published yet" in text
+
+
+def test_a_long_article_is_read_part_by_part_with_the_articles_own_offsets(role_client, shoigu, monkeypatch):
+    from sources.admin import reader
+
+    monkeypatch.setattr(reader, "PART_CHARS", 60)  # as a 1 MB article is cut into parts of 100,000
+    first = "Erster Absatz: Minister Sergei Shoigu sprach in Moskau.\n"
+    second = "Zweiter Absatz: 🙂 Sergei Shoigu antwortete am Abend.\n"
+    src = source(text=first + second + "Dritter Absatz ohne Namen, aber lang genug.")
+    client = role_client("curator")
+    page = read(client, src)
+    assert htmllib.unescape(re.sub(r"<[^>]+>", "", article_of(page))) == first
+    assert "part 1 of 3" in page and 'href="?part=2"' in page
+    [item] = items(page)
+    assert item["text"].startswith(f"Sergei Shoigu characters {first.index('Sergei')}–")
+
+    url = reverse("admin:sources_source_read", args=[src.pk])
+    page = client.get(url, {"part": 2}).content.decode()
+    assert htmllib.unescape(re.sub(r"<[^>]+>", "", article_of(page))) == second
+    [item] = items(page)
+    start = src.text.index("Sergei Shoigu", len(first))
+    assert item["text"].startswith(f"Sergei Shoigu characters {start}–{start + 13}")
+    # Accept carries the article's UTF-16 offsets (🙂 is two units), so the citation lands there
+    assert accept(client, src, item).status_code == 201
+    assert (Citation.objects.get().start, Citation.objects.get().end) == (start, start + 13)
+    # out-of-range parts show the nearest one
+    assert "part 3 of 3" in client.get(url, {"part": 99}).content.decode()

@@ -19,6 +19,9 @@
     var popover = document.getElementById("claims-popover");
     var panel = document.getElementById("cite-panel");
     var text = article.textContent;
+    // A long article is shown part by part: offsets sent and shown are the article's.
+    var partStart = Number(article.getAttribute("data-start") || 0);
+    var partStartUtf16 = Number(article.getAttribute("data-utf16-start") || 0);
 
     // ------------------------------------------------------------ helpers
 
@@ -103,8 +106,24 @@
       markActive([]);
     }
 
+    // While the mouse button is down the curator is selecting: the popover must not open
+    // under the pointer (a drag that starts on a cited span would run into it, and the
+    // selection would end in the popover's text instead of the article's).
+    var selecting = false;
+    article.addEventListener("mousedown", function (event) {
+      if (event.button !== 0) return;
+      selecting = true;
+      document.body.classList.add("reader-selecting");
+      hideClaims();
+    });
+    document.addEventListener("mouseup", function () {
+      selecting = false;
+      document.body.classList.remove("reader-selecting");
+    }, true);
+
     article.addEventListener("mouseover", function (event) {
       var span = event.target.closest(".cite");
+      if (selecting || event.buttons & 1) return;
       if (span && !pinned && (!panel || panel.hidden)) showClaims(span);
     });
     article.addEventListener("click", function (event) {
@@ -228,10 +247,10 @@
         return;
       }
       saveButton.disabled = false;
-      field("start_utf16").value = start;
-      field("end_utf16").value = end;
+      field("start_utf16").value = partStartUtf16 + start;
+      field("end_utf16").value = partStartUtf16 + end;
       field("quote").value = quote;
-      var cpStart = codePoints(text.slice(0, start));
+      var cpStart = partStart + codePoints(text.slice(0, start));
       form.querySelector(".cite-offsets").textContent =
         "(characters " + cpStart + "–" + (cpStart + codePoints(quote)) + ")";
       if (!recordList.childElementCount) search("");
