@@ -148,3 +148,11 @@ def test_a_charset_other_than_utf8_is_refused(client):
     for charset in ("utf-8", "UTF8", "us-ascii"):
         response = client.get("/admin/login/", headers={"Content-Type": f"text/plain; charset={charset}"})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["*/*", "application/*", "*/json"])
+def test_a_wildcard_content_type_is_refused_before_a_parser_takes_it_for_json(partner, content_type):
+    # DRF's JSON parser matches these patterns, behind the checks JSON bodies get.
+    partner.raise_request_exception = False
+    response = partner.generic("POST", "/api/v1/match/", b"[" * 50_000, content_type=content_type)
+    assert refused(response) == f"The Content-Type {content_type!r} is a pattern, not a type: send application/json."

@@ -7,8 +7,10 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from core import history
 from entities.models import Entity
 from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
@@ -188,3 +190,41 @@ def test_the_stale_save_message_names_only_what_the_other_curator_changed(publis
     assert f"saved by {users.curator2.username}" in errors
     assert "sanctions" not in errors and "they changed nothing partners see" in errors
     assert Entity.objects.get(pk=person.pk).notes == "Checked the spelling."
+
+
+def test_a_new_programme_published_with_an_authority_edit_is_shown_only_by_its_own_actions(published, users, partner):
+    # A second published action of the same authority, with no programme.
+    other = SanctionAction.objects.create(
+        authority=published.action.authority,
+        kind=SanctionAction.Kind.THREAT,
+        status=SanctionAction.Status.THREATENED,
+        summary="The EU threatened more measures.",
+    )
+    other.citations.add(published.eu)
+    publish_edits(users, other)
+    # One change set: the authority's short name edited and a new programme of it.
+    rename_set = rename(users.curator, published.action.authority, "Council of the EU")
+    programme = Programme.objects.create(authority=published.action.authority, name="Iran drones", code="IRD")
+    post_change(client_for(users.curator), programme, code="IR-D")
+    assert ChangeSet.objects.get(items__record_id=programme.public_id) == rename_set
+    services.submit(rename_set, users.curator)
+    approve_now(rename_set, users.reviewer)
+
+    for action in (published.action, other):
+        document = partner.get(f"{SANCTIONS}{action.public_id}/").json()
+        assert document["authority"]["name"] == "Council of the EU"
+        assert document["programme"] is None  # neither shows a programme it never had
+    assert partner.get(ENTITIES, {"programme": "Iran drones"}).json()["results"] == []
+
+
+def test_whoever_wrote_an_authority_taken_into_review_may_not_approve_it(world, users):
+    with history.context(user=users.reviewer.pk):  # e.g. written by a script run as the reviewer
+        authority = Authority.objects.create(name="Office of Foreign Assets Control", short_name="OFAC")
+    world.action.authority = authority
+    world.action.save()
+    services.record_edit(users.curator, world.action)
+    services.submit(world.change_set, users.curator)
+    assert (("authority", authority.public_id)) in services.pending_keys(world.change_set)
+    with pytest.raises(PermissionDenied, match="someone else must review it"):
+        approve_now(world.change_set, users.reviewer)
+    approve_now(world.change_set, users.reviewer2)
