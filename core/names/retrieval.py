@@ -45,16 +45,21 @@ def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]
     the keys of adjacent tokens written as one ("Abd Allah" finds "Abdullah"; same group
     as the first), the name key (group -1) and the spelling key (group -3)."""
     out = []
-    for i, t in enumerate(name.tokens):
-        if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
-            out.append(("s:" + key_skeleton(t), i))
-            if name.abjad:
-                out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
+    # háček letters read both ways (Vučić: "vuchich" and "vucic"), same positions
+    spellings = (name.tokens, name.plain) if name.plain and len(name.plain) == len(name.tokens) else (name.tokens,)
+    for tokens in spellings:
+        for i, t in enumerate(tokens):
+            if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
+                out.append(("s:" + key_skeleton(t), i))
+                if name.abjad:
+                    out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
     if joined:
-        for i in range(len(name.tokens) - 1):
-            a, b = name.tokens[i], name.tokens[i + 1]
-            if len(a) > 1 and len(b) > 1:
-                out.append(("s:" + key_skeleton(a + b), i))
+        tokens = name.tokens
+        for size in (2, 3):  # written as one word: "van der bilt" finds "vanderbilt"
+            for i in range(len(tokens) - size + 1):
+                run = tokens[i : i + size]
+                if all(len(t) > 1 for t in run):
+                    out.append(("s:" + key_skeleton("".join(run)), i))
     if name.tokens:
         out.append((name_key(name), -1))
         out.append((spelling_key(name), -3))
