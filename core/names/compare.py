@@ -3,6 +3,7 @@ tokens merged, initials, strict edit distances on the folded keys."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -60,6 +61,14 @@ class AnalysedName:
         return ()
 
     @cached_property
+    def alternatives(self) -> tuple[AnalysedName, ...]:
+        """The names a slash separates ("Al-Qa'ida/Islamic Army"), each analysed; () if none."""
+        parts = [p for p in _SLASH_RE.split(self.original) if p.strip()]
+        if len(parts) < 2:
+            return ()
+        return tuple(analyse(p, self.kind) for p in parts)
+
+    @cached_property
     def plain(self) -> tuple[str, ...]:
         """The tokens with háček letters folded to their base letter (Vučić → vucic), when
         that differs from ``tokens`` (vuchich); else ()."""
@@ -67,6 +76,9 @@ class AnalysedName:
             return ()
         plain = analyse(self.original, None if self.kind is None else self.kind, plain=True).tokens
         return plain if plain != self.tokens else ()
+
+
+_SLASH_RE = re.compile(r"(?<=\w)\s*/\s*(?=\w)")
 
 
 def _is_han(char: str) -> bool:
@@ -232,6 +244,8 @@ MAX_JOINED = 3  # words written as one: "vanderbilt" / "van der bilt"
 NUMBER_MISMATCH = 0.3  # a number on one side only: "Victory" / "Victory 3" (as logic-v2)
 SHORT_WORD_EDIT = 0.6  # "Kim Jong On" / "Kim Jong Un": one edit in a short word beside strong ones
 ACRONYM = 0.75  # "PLA" / "People's Liberation Army"
+TRUNCATED = 0.8  # the last query word cut short
+FAMILY_NAME_WEIGHT = 1.5  # a contradicting family name counts this much more than another word
 
 
 @lru_cache(maxsize=65536)
@@ -255,6 +269,11 @@ def token_key_set(tokens: tuple[str, ...]) -> frozenset[str]:
 
 def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     """Similarity of two analysed names, 0..1, independent of token order."""
+    if query.alternatives or candidate.alternatives:
+        return max(
+            (compare(q, c) for q in query.alternatives or (query,) for c in candidate.alternatives or (candidate,)),
+            key=lambda r: r.score,
+        )
     if query.han and candidate.han:
         # Both in Han characters: character by character, not by their ambiguous pinyin.
         return _compare(query.han, candidate.han, False, False)
@@ -332,6 +351,21 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         if 2 <= len(a) <= 3 and 2 <= len(b) <= 3 and not (a.isdigit() or b.isdigit()) and OSA.distance(a, b) == 1:
             pairs.append(TokenPair(a, b, SHORT_WORD_EDIT, "short word, one edit", 1.0))
             unmatched_q, unmatched_c = [], []
+        elif unmatched_q[0] == len(q) - 1 and len(a) >= 2 and len(b) > len(a) and b.startswith(a):
+            # The query's last word cut short (a field's length limit): "... BELKASSEM DR"
+            pairs.append(TokenPair(a, b, TRUNCATED, "cut short", 1.0))
+            unmatched_q, unmatched_c = [], []
+    # Both family names (last words) left unmatched: a contradiction that weighs more
+    # than another pair of words ("... HASAN AL-DULAIMI" / "... HASAN AL-TIKRITI").
+    family_contradiction = (
+        not organisation
+        and len(q) > 1
+        and len(c) > 1
+        and len(q) - 1 in unmatched_q
+        and len(c) - 1 in unmatched_c
+        and token_weight(q[-1]) >= 1.0
+        and token_weight(c[-1]) >= 1.0
+    )
     unmatched_q = tuple(q[i] for i in unmatched_q)
     unmatched_c = tuple(c[i] for i in unmatched_c)
     total = sum(p.weight for p in pairs)
@@ -354,7 +388,8 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         w * (UNMATCHED_QUERY_WEIGHT if i < contradicted else UNMATCHED_CANDIDATE_WEIGHT)
         for i, w in enumerate(weights_c)
     )
-    score = matched / (total + penalty_q + penalty_c)
+    penalty_family = 2 * UNMATCHED_QUERY_WEIGHT * (FAMILY_NAME_WEIGHT - 1) if family_contradiction else 0.0
+    score = matched / (total + penalty_q + penalty_c + penalty_family)
     if any(token_weight(t) >= 1.0 for t in unmatched_c) and full_pairs <= 1:
         # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a
         # name match; except an organisation's distinctive one-word name as the first
