@@ -4,7 +4,7 @@ tokens merged, initials, strict edit distances on the folded keys."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
@@ -284,6 +284,10 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
         plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation)
         if plain.score > result.score:
             result = plain
+    if (CJK in query.scripts) != (CJK in candidate.scripts) and (result.unmatched_query or result.unmatched_candidate):
+        # Han or Hangul read as pinyin syllables against a Latin name: short syllables
+        # match by chance (周 "zhou", 俊 "jun" / "YUN HO-JIN"); only a whole name counts.
+        result = replace(result, score=min(result.score, ONE_WORD_CAP))
     return result
 
 

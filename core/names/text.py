@@ -313,7 +313,10 @@ def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 # ---------------------------------------------------------------------------- numbers
 
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _ORDINALS = "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 10 * i for i, w in enumerate(_TENS) if w != "_"}

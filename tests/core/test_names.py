@@ -217,6 +217,7 @@ def test_identifier_keys_ignore_spacing_and_punctuation():
         ("高石早苗", "高市早苗", "person"),  # Han: other characters, same pinyin
         ("AYMAN SABAWI IBRAHIM HASAN AL-DULAIMI", "AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI", "person"),  # family name
         ("习近朋", "习近平", "person"),
+        ("俊 周", "YUN HO-JIN", "person"),  # pinyin syllables matching part of a Latin name by chance
     ],
 )
 def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
