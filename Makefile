@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # Development server: embedded PostgreSQL (unless DATABASE_URL is set) and DEBUG on.
 DEV := DEBUG=1
 
-.PHONY: install run serve migrate seed test check lock clean backup restore bench bench-reliability
+.PHONY: install run serve migrate seed test check lock clean backup restore bench bench-reliability bench-matchers
 
 $(INSTALLED): requirements.lock requirements-ftm.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -47,6 +47,20 @@ bench: install
 # code beside main's (needs wrk); writes bench/results/reliability.json. See README, "Load and faults".
 bench-reliability: install
 	cd bench && ../$(BIN)/python reliability.py $(BENCH_ARGS)
+
+# Our matcher beside nomenklatura's logic-v2 on the labelled name sets, in one process.
+# nomenklatura lives in var/bench-venv only (bench/requirements-reference.txt), never in
+# .venv; the product's requirements go in too, so both matchers run side by side.
+BENCH_VENV := var/bench-venv
+$(BENCH_VENV)/.installed: requirements.lock requirements-ftm.lock bench/requirements-reference.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock \
+		-r requirements-ftm.lock -r bench/requirements-reference.txt
+	@touch $@
+
+bench-matchers: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/matchers.py $(BENCH_ARGS)
 
 # What CI checks besides the tests: migrations complete, Django's checks, the apps'
 # layers (import-linter contract in pyproject.toml), lint and formatting.

@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import CharField, Func, Value
 from django.db.models.functions import Concat
 
-from core.names import fold, tokenise
+from core.names import search_keys
 
 from .documents import ENTITY, SANCTION, cited, countries, is_sanctioned
 from .models import PublishedRecord
@@ -31,14 +31,15 @@ def tags(document):
     """The published document's facets as "facet:value" strings, one GIN-indexed array
     the API filters on (``tags @> [...]``): kind, name words, countries, authorities,
     programmes, measures, statuses, cited sources, and "sanctioned" for entities."""
-    # The matcher's words, spelling-folded: q finds "Schoigu" as "Shoigu", "Muhammad" as "Mohammad".
+    # The match index's word keys: q finds "Schoigu" as "Shoigu", "Muhammad" as "Mohammad",
+    # "باقری" as "Bagheri", as match/ does.
     if document.get("retracted") or document["type"] not in (ENTITY, SANCTION):
         return []  # authorities and programmes are filtered on through the actions showing them
     out = {tag("kind", document["kind"])}
     out.update(tag(SOURCE, citation["source"]) for _, citation in cited(document))
     if document["type"] == ENTITY:
         for name in [document["caption"], *(n["value"] for n in document["names"])]:
-            out.update(tag("name", fold(t)) for t in tokenise(name))
+            out.update(tag("name", k) for k in search_keys(name))
         out.update(tag("country", c) for c in countries(document))
         entries = document["sanctions"]
         if is_sanctioned(entries):

@@ -25,7 +25,7 @@ from core import names as n
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
-ANALYSIS_VERSION = 1  # bump when core.names changes what it produces; then rebuild
+ANALYSIS_VERSION = 2  # bump when core.names changes what it produces; then rebuild
 POSTING_CAP = 2000  # entries read per key; keys with more are "very common"
 PROBE = 300  # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 25  # entities scored in Python per query
@@ -80,7 +80,10 @@ def record_from_doc(entity_id: str, kind: str, doc: dict) -> tuple[EntityRecord,
     if doc.get("v") != ANALYSIS_VERSION:
         return record, analyse_record(record)
     analysed = [
-        (name, n.AnalysedName(original=name.value, tokens=tuple(tokens.split()), scripts=frozenset(scripts)))
+        (
+            name,
+            n.AnalysedName(original=name.value, tokens=tuple(tokens.split()), scripts=frozenset(scripts), kind=kind),
+        )
         for name, (_, _, _, tokens, scripts) in zip(record.names, doc["names"], strict=True)
     ]
     return record, analysed

@@ -40,7 +40,17 @@ from .compare import (
     token_weight,
 )
 from .keys import abjad_forms, fold, key_skeleton, merge_labials, skeleton, without_v
-from .retrieval import family_name_key, identifier_key, name_key, query_keys, spelling_key, token_keys, tokens_key
+from .retrieval import (
+    family_name_key,
+    identifier_key,
+    name_key,
+    query_keys,
+    search_keys,
+    search_word_keys,
+    spelling_key,
+    token_keys,
+    tokens_key,
+)
 from .text import (
     ABJADS,
     ARABIC,
@@ -93,6 +103,8 @@ __all__ = [
     "name_key",
     "query_keys",
     "scripts",
+    "search_keys",
+    "search_word_keys",
     "similarity",
     "skeleton",
     "spelling_key",

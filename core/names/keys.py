@@ -30,7 +30,7 @@ _FOLD_RULES = [
     (re.compile(r"ee|ea"), "i"),
     (re.compile(r"ae"), "e"),  # Praesident / Präsident
     (re.compile(r"oe"), "o"),
-    (re.compile(r"ue"), "u"),
+    (re.compile(r"(?<!k)ue"), "u"),  # not Spanish qu-e: Marquez is not Marcos
     (re.compile(r"[yj]"), "i"),  # Sergey / Sergej / Sergei, Zelenskyy / Selenskyj, Jurij / Yuri
     (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Hossein / Hosein, Mohammad / Mohamad
 ]

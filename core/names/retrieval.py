@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .compare import AnalysedName
+from .compare import AnalysedName, analyse
 from .keys import fold, key_skeleton, merge_labials, skeleton, without_v
-from .text import LEGAL_FORM_TOKENS, PARTICLES, ascii_form, fold_legal_forms
+from .text import LEGAL_FORM_TOKENS, PARTICLES, ascii_form, fold_legal_forms, tokenise
 
 # ---------------------------------------------------------------------------- retrieval keys
 
@@ -45,16 +45,21 @@ def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]
     the keys of adjacent tokens written as one ("Abd Allah" finds "Abdullah"; same group
     as the first), the name key (group -1) and the spelling key (group -3)."""
     out = []
-    for i, t in enumerate(name.tokens):
-        if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
-            out.append(("s:" + key_skeleton(t), i))
-            if name.abjad:
-                out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
+    # háček letters read both ways (Vučić: "vuchich" and "vucic"), same positions
+    spellings = (name.tokens, name.plain) if name.plain and len(name.plain) == len(name.tokens) else (name.tokens,)
+    for tokens in spellings:
+        for i, t in enumerate(tokens):
+            if len(t) > 1 and t not in PARTICLES and t not in LEGAL_FORM_TOKENS:
+                out.append(("s:" + key_skeleton(t), i))
+                if name.abjad:
+                    out.append(("s:" + merge_labials(without_v(skeleton(fold(t)))), i))
     if joined:
-        for i in range(len(name.tokens) - 1):
-            a, b = name.tokens[i], name.tokens[i + 1]
-            if len(a) > 1 and len(b) > 1:
-                out.append(("s:" + key_skeleton(a + b), i))
+        tokens = name.tokens
+        for size in (2, 3):  # written as one word: "van der bilt" finds "vanderbilt"
+            for i in range(len(tokens) - size + 1):
+                run = tokens[i : i + size]
+                if all(len(t) > 1 for t in run):
+                    out.append(("s:" + key_skeleton("".join(run)), i))
     if name.tokens:
         out.append((name_key(name), -1))
         out.append((spelling_key(name), -3))
@@ -71,3 +76,27 @@ _ID_RE = re.compile(r"[^0-9A-Z]")
 def identifier_key(value: str) -> str:
     """An identifier reduced to its letters and digits, upper case: "AB 123-45" = "AB12345"."""
     return _ID_RE.sub("", ascii_form(value).upper())
+
+
+def search_keys(name: str) -> set[str]:
+    """The word keys a name is found by in a word search (the partners' ``q=``): each
+    word's retrieval key as the match index has it (romanisation folded, consonants
+    only, labials merged), and the same with v dropped (Persian/Arabic و is a consonant
+    or a vowel), for the háček letters' two readings too. "Mohammad Hossein Bagheri",
+    "Mohammed Hosein Baqeri" and "محمد حسین باقری" share them."""
+    an = analyse(name)
+    out = set()
+    for tokens in (an.tokens, an.plain):
+        for t in tokens:
+            out.add(key_skeleton(t))
+            out.add(merge_labials(without_v(skeleton(fold(t)))))
+    return out
+
+
+def search_word_keys(text: str) -> list[str]:
+    """One key per word of a search: the word must have it among its ``search_keys``.
+    A word in an abjad script, whose و may be a vowel, takes the key without v."""
+    an = analyse(text)
+    if an.abjad:
+        return [merge_labials(without_v(skeleton(fold(t)))) for t in an.tokens]
+    return [key_skeleton(t) for t in tokenise(text)]

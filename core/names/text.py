@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
 
 # ---------------------------------------------------------------------------- scripts
 
@@ -73,6 +74,11 @@ _DIGRAPH_LETTERS = str.maketrans(
     }
 )
 _ARTICLE_RE = re.compile(r"(?<!\w)ال(?!له)(?=\w\w)")
+# Persian reads the Arabic letters ض ظ ذ as z and ث ص as s (رضایی = Rezaei); anyascii
+# gives their Arabic values (d, z, dh, th, s). A text with a letter only Persian has
+# (پ چ ژ گ ک ی) is read the Persian way.
+_PERSIAN_ONLY = frozenset("پچژگکی")
+_PERSIAN_LETTERS = str.maketrans({"ض": "z", "ظ": "z", "ذ": "z", "ث": "s", "ص": "s"})
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -82,12 +88,18 @@ def _greek(match: re.Match) -> str:
 
 
 @lru_cache(maxsize=65536)
-def ascii_form(text: str) -> str:
-    """Text in ASCII: diacritics dropped, any script transliterated (original case kept)."""
+def ascii_form(text: str, plain: bool = False) -> str:
+    """Text in ASCII: diacritics dropped, any script transliterated (original case kept).
+    ``plain``: háček and cedilla letters lose their mark like any other (č → c, not ch):
+    Serbian and Croatian names are written both ways (Vučić, Vucic)."""
     text = text.translate(_ZERO_WIDTH)
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFC", text).translate(_DIGRAPH_LETTERS)
+    text = unicodedata.normalize("NFC", text)
+    if not plain:
+        text = text.translate(_DIGRAPH_LETTERS)
+    if _PERSIAN_ONLY.intersection(text):
+        text = text.translate(_PERSIAN_LETTERS)
     # The Arabic article is written joined to its word (الحمزي), the Latin one apart
     # (AL-HAMZI): split it off (not in الله, Allah).
     text = _ARTICLE_RE.sub("al-", text)
@@ -111,10 +123,15 @@ _SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _DOTTED_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 
 
-def tokenise(text: str) -> list[str]:
+def has_digraph_letters(text: str) -> bool:
+    """Whether ``text`` has a letter ASCII-folded two ways (č: ch or c)."""
+    return any(ord(c) in _DIGRAPH_LETTERS for c in unicodedata.normalize("NFC", text))
+
+
+def tokenise(text: str, plain: bool = False) -> list[str]:
     """Casefolded ASCII tokens of a name or phrase, in order; dotted abbreviations are
-    one token ("G.m.b.H." = "gmbh", "U.N." = "un")."""
-    text = _JOINERS_RE.sub("", ascii_form(text))
+    one token ("G.m.b.H." = "gmbh", "U.N." = "un"). ``plain``: see ``ascii_form``."""
+    text = _JOINERS_RE.sub("", ascii_form(text, plain))
     text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", "") + " ", text).casefold()
     return [t for t in _SPLIT_RE.split(text) if t]
 
@@ -208,6 +225,7 @@ LEGAL_FORMS = {
     "otkrytoe aktsionernoe obshchestvo": "oao",
     "zakrytoe aktsionernoe obshchestvo": "zao",
     "sp z o o": "spzoo",
+    "sp z oo": "spzoo",  # "Sp. z o.o.": the dotted "o.o." is one token
     "societatea cu raspundere limitata": "srl",
     "besloten vennootschap": "bv",
     "naamloze vennootschap": "nv",
@@ -253,8 +271,25 @@ LEGAL_FORM_TOKENS = frozenset(LEGAL_FORMS.values()) | frozenset(
 _LEGAL_RE = re.compile(r"\b(" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\b")
 
 
+# Long one-word legal forms are recognised with a typo or two ("Aktiengeselschaft").
+_LONG_LEGAL_FORMS = {k: v for k, v in LEGAL_FORMS.items() if " " not in k and len(k) >= 7}
+
+
+def _legal_form(token: str) -> str:
+    if len(token) < 6 or token in LEGAL_FORMS:
+        return token
+    for form, short in _LONG_LEGAL_FORMS.items():
+        if (
+            abs(len(form) - len(token)) <= 2
+            and Levenshtein.distance(form, token, score_cutoff=len(form) // 8) <= len(form) // 8
+        ):
+            return short
+    return token
+
+
 def fold_legal_forms(tokens: list[str]) -> list[str]:
     """Legal forms in one spelling: "siemens aktiengesellschaft" → "siemens ag"."""
+    tokens = [_legal_form(t) for t in tokens]
     joined = " ".join(tokens)
     if not _LEGAL_RE.search(joined):
         return list(tokens)
@@ -274,3 +309,37 @@ def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
         else:
             break
     return tokens[i:], titles
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINALS = "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 10 * i for i, w in enumerate(_TENS) if w != "_"}
+NUMBER_WORDS |= {"fourty": 40} | {w: i for i, w in enumerate(_ORDINALS) if w != "_"}
+_ORDINAL_DIGITS_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def numbers_as_digits(tokens: list[str]) -> list[str]:
+    """Numbers written as words or ordinals in digits, for organisation and vessel names:
+    "brigade forty four" → "brigade 44", "first international bank" → "1 international
+    bank", "1st" → "1"."""
+    out: list[str] = []
+    for t in tokens:
+        m = _ORDINAL_DIGITS_RE.match(t)
+        value = int(m.group(1)) if m else NUMBER_WORDS.get(t)
+        if value is None and t.isdigit() and len(t) == 1:
+            value = int(t)
+        if value is None:
+            out.append(t)
+            continue
+        # "forty" followed by "four" (or "4") is one number
+        if out and out[-1].isdigit() and int(out[-1]) % 10 == 0 and int(out[-1]) >= 20 and value < 10:
+            out[-1] = str(int(out[-1]) + value)
+        else:
+            out.append(str(value))
+    return out

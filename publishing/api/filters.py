@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from core.api.views import parse_instant
 from core.codes import COUNTRIES
-from core.names import fold, tokenise
+from core.names import search_word_keys
 from core.partial_dates import validate_partial_date
 from entities.models import Entity
 from publishing.documents import AUTHORITY, PROGRAMME
@@ -103,10 +103,10 @@ class EntityFilter(TagFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        words = tokenise(value)
-        if not words:
+        keys = search_word_keys(value)
+        if not keys:
             raise ValidationError({"q": ["Give at least one letter or digit of a name."]})
-        self.wanted.extend(tag("name", fold(w)) for w in words)
+        self.wanted.extend(tag("name", k) for k in keys)
         return queryset
 
     def filter_updated_after(self, queryset, name, value):

@@ -200,3 +200,45 @@ def test_keys_find_a_name_across_scripts_and_word_order():
 def test_identifier_keys_ignore_spacing_and_punctuation():
     assert n.identifier_key("AB 123-45/6") == n.identifier_key("ab123456") == "AB123456"
     assert n.identifier_key("ИМО 9876543") == "IMO9876543"
+
+
+@pytest.mark.parametrize(
+    "query, candidate, kind",
+    [
+        ("Timothy Henry Bridges", "Timothy H. Bishop", "person"),  # two words joined are no initial
+        ("Edward Jill Smith", "Edward J. Markey", "person"),
+        ("Christopher Hughes", "Christopher H. Smith", "person"),  # a full word unmatched beside an initial
+        ("Vanessa Jesús Muñoz", "J. D. Vance", "person"),
+        ("Lucy Gray", "Gary L. Ackerman", "person"),  # Gray/Gary: not a vowel variant (other shape)
+        ("Ferdinand Marquez", "Ferdinand Marcos", "person"),
+        ("Victory", "Victory 3", "organisation"),  # numbered names must agree on the number
+        ("Zu Zag Bong 6", "Zu Zag Bong 5", "organisation"),
+        ("امیرمحمد محمدی", "MOHAMED OMAR MOHAMED", "person"),  # the final ی of Mohammadi counts
+        ("高石早苗", "高市早苗", "person"),  # Han: other characters, same pinyin
+        ("AYMAN SABAWI IBRAHIM HASAN AL-DULAIMI", "AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI", "person"),  # family name
+        ("习近朋", "习近平", "person"),
+        ("俊 周", "YUN HO-JIN", "person"),  # pinyin syllables matching part of a Latin name by chance
+    ],
+)
+def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
+    assert n.similarity(query, candidate, kind) < 0.7
+
+
+@pytest.mark.parametrize(
+    "query, candidate, kind",
+    [
+        ("Aleksandar Vucic", "Aleksandar Vučić", "person"),  # č is c as well as ch
+        ("vanderbilt corp", "van der bilt corp", "organisation"),  # three words joined
+        ("Siemens Aktiengeselschaft", "Siemens AG", "organisation"),  # a typo in the legal form
+        ("Brigade Forty-Four", "Brigade 44", "organisation"),  # numbers as words
+        ("1st International Bank", "First International Bank", "organisation"),  # ordinals
+        ("PLA", "People's Liberation Army", "organisation"),  # an acronym
+        ("Kim Jong On", "Kim Jong Un", "person"),  # an edit in a short word beside strong ones
+        ("NOUREDDINE BEN ALI BEN BELKASSEM DR", "Noureddine Ben Ali Ben Belkassem DRISSI", "person"),  # cut short
+        ("Al Qaeda", "Al-Qa'ida/Islamic Army", "organisation"),  # a slash separates two names
+        ("faberlic", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # a one-word company name
+        ("امیر حسین رضایی", "Amir Hossein Rezaei", "person"),  # Persian ض is z
+    ],
+)
+def test_misses_of_issue_20_now_match(query, candidate, kind):
+    assert n.similarity(query, candidate, kind) >= 0.7

@@ -74,6 +74,10 @@ class TestEntityFilters:
         publish_edits(users, published.action)
         assert ids(partner.get(ENTITIES, {"programme": programme.name})) == [published.person.public_id]
 
+    @pytest.mark.parametrize("q", ["حسین سلامی", "Husayn Salami", "Hussein SALAMY"])
+    def test_q_reads_names_as_match_does_across_romanisations_and_persian_script(self, published, partner, q):
+        assert ids(partner.get(ENTITIES, {"q": q})) == [published.person.public_id]
+
     def test_q_needs_every_word(self, published, partner):
         assert ids(partner.get(ENTITIES, {"q": "hossein bagheri"})) == []
 
