@@ -137,7 +137,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["partners.auth.PartnerOrStaff"],
-    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partners.throttling.ApiKeyRateThrottle",
+        "partners.throttling.RequestCostThrottle",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetPagination",
     "DEFAULT_RENDERER_CLASSES": [
@@ -154,6 +157,8 @@ API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 30)
 # match/: the words of all the names in one request, the measure of the work it asks for
 # (~0.6 ms per word of common name parts at 2,000 entities): larger requests get a 400.
 MATCH_MAX_WORDS = env_int("MATCH_MAX_WORDS", 1000)
+# ... and per key and minute (partners.throttling.RequestCostThrottle): ~6 s of a worker.
+MATCH_WORDS_PER_MINUTE = env_int("MATCH_WORDS_PER_MINUTE", 10_000)
 # Export files, written once per publication and served from here (publishing/exports/files.py).
 EXPORT_ROOT = env_str("EXPORT_ROOT", str(BASE_DIR / "var" / "exports"))
 

@@ -101,7 +101,9 @@ class KeyUsage(models.Model):
 
     key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
     window = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0, db_default=0)
+    # match/: words of names screened (partners.throttling.RequestCostThrottle)
+    match_words = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window"], name="key_usage_once")]

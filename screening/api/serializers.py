@@ -45,6 +45,11 @@ class QuerySerializer(serializers.Serializer):
         return value
 
 
+def query_words(queries):
+    """What screening these queries costs: the words of their names."""
+    return sum(len(tokenise(q["name"])) for q in queries if isinstance(q, dict) and isinstance(q.get("name"), str))
+
+
 class MatchRequestSerializer(serializers.Serializer):
     queries = QuerySerializer(
         many=True,
@@ -61,7 +66,7 @@ class MatchRequestSerializer(serializers.Serializer):
         # What a request costs grows with the words of its names (each is looked up
         # and compared with every candidate it brings): 100 names of 500 characters of
         # common words took seconds of a worker. The budget fits 100 names of 10 words.
-        words = sum(len(tokenise(q["name"])) for q in queries)
+        words = query_words(queries)
         limit = settings.MATCH_MAX_WORDS
         if words > limit:
             raise serializers.ValidationError(

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from core.api.views import StrictQueryParams
 from screening import services
 
-from .serializers import MatchRequestSerializer, MatchResponseSerializer
+from .serializers import MatchRequestSerializer, MatchResponseSerializer, query_words
 
 
 def _query(data):
@@ -24,6 +24,12 @@ def _query(data):
 
 class MatchView(StrictQueryParams, APIView):
     parser_classes = [JSONParser]  # queries are nested: form encodings can't carry them
+
+    @staticmethod
+    def request_cost(request):
+        """The words of the names screened, for the per-key budget (settings.MATCH_WORDS_PER_MINUTE)."""
+        queries = request.data.get("queries") if isinstance(request.data, dict) else None
+        return query_words(queries) if isinstance(queries, list) else 0
 
     @extend_schema(
         summary="Screen names",

@@ -1,9 +1,11 @@
 """Production configuration: the deploy checklist is clean and the compose file validates."""
 
+import io
 import os
 import re
 import runpy
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +75,27 @@ def test_every_way_of_serving_the_app_runs_gunicorn_with_threaded_workers():
     assert config["worker_class"] == "gthread" and config["threads"] >= 4
     for path in ("Dockerfile", ".ci/api-contract", "bench/httpstack.py"):
         assert "gunicorn.conf.py" in (ROOT / path).read_text(), path
+
+
+def test_a_response_to_a_client_that_stopped_reading_gives_up_after_send_timeout():
+    """gthread gives each request a blocking socket with no timeout: a client that never
+    reads would hold its thread for good. The WSGI entry point bounds each send."""
+    from config.wsgi import application
+
+    server_side, client_side = socket.socketpair()
+    server_side.settimeout(None)
+    statuses = []
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/healthz",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+        "gunicorn.socket": server_side,
+    }
+    b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses == ["200 OK"]
+    assert server_side.gettimeout() == 60  # SEND_TIMEOUT's default, in seconds
+    server_side.close()
+    client_side.close()

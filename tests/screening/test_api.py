@@ -5,6 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from partners.models import ApiKey
 from tests.builders import publish_edits
 
 MATCH = "/api/v1/match/"
@@ -149,3 +150,18 @@ def test_a_request_over_the_word_budget_is_refused_naming_the_limit(published, p
     ten_words = {"name": "Hossein Salami Mohammad Ali Reza Bagheri Trading Company Bank Tehran"}
     response = match(partner, *[ten_words] * 100, limit=1)
     assert response.status_code == 200 and len(response.json()["results"]) == 100
+
+
+def test_one_key_has_a_word_budget_a_minute_and_other_keys_keep_theirs(published, partner, settings):
+    """Requests within the per-request budget, repeated, could still keep the workers
+    busy for one key: its words are counted per minute (MATCH_WORDS_PER_MINUTE)."""
+    settings.MATCH_WORDS_PER_MINUTE = 10
+    six_words = {"name": "Hossein Salami Mohammad Ali Reza Bagheri"}
+    assert match(partner, six_words).status_code == 200
+    refused = match(partner, six_words)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    detail = refused.json()["detail"]
+    assert "6 words" in detail and "budget of 10 a minute" in detail and "MATCH_WORDS_PER_MINUTE" in detail
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {ApiKey.objects.create_key('Other Bank')[1]}")
+    assert match(other, six_words).status_code == 200
