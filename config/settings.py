@@ -161,6 +161,8 @@ MATCH_MAX_WORDS = env_int("MATCH_MAX_WORDS", 1000)
 MATCH_WORDS_PER_MINUTE = env_int("MATCH_WORDS_PER_MINUTE", 10_000)
 # Export files, written once per publication and served from here (publishing/exports/files.py).
 EXPORT_ROOT = env_str("EXPORT_ROOT", str(BASE_DIR / "var" / "exports"))
+# Export downloads one API key may have in progress at once (429 beyond).
+EXPORT_DOWNLOADS_PER_KEY = env_int("EXPORT_DOWNLOADS_PER_KEY", 2)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanctions & entities: partner API",

@@ -12,6 +12,7 @@ request are answered with the whole file, as RFC 9110 allows.
 import logging
 import re
 
+from django.db import connection
 from django.http import HttpResponseNotModified, JsonResponse, StreamingHttpResponse
 
 from .views import etag_matches
@@ -24,6 +25,29 @@ BLOCK_SIZE = 1 << 20
 # At most 18 digits (below 2**63): a longer number is no file's offset, and Python's
 # int() refuses numbers of over 4,300 digits with an error; such a header is ignored.
 _RANGE_RE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
+
+
+# Advisory-lock namespace of download slots (download_slot).
+DOWNLOAD_LOCKS = 0x5AFE_0002
+
+
+def download_slot(owner, limit):
+    """Take one of the ``limit`` concurrent-download slots of ``owner`` (an integer id):
+    a PostgreSQL advisory lock of this thread's database session, so every worker
+    process sees it and a killed process gives it back. Returns the function that
+    releases it, or None when all are taken."""
+    with connection.cursor() as cursor:
+        for slot in range(limit):
+            key = (owner * 64 + slot) % (1 << 31)
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [DOWNLOAD_LOCKS, key])
+            if cursor.fetchone()[0]:
+                return lambda key=key: _release(key)
+    return None
+
+
+def _release(key):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [DOWNLOAD_LOCKS, key])
 
 
 class Unsatisfiable(Exception):

@@ -2,13 +2,14 @@
 (written once, in one snapshot: publishing/exports/files.py), resumable with ``Range``;
 the caller's key is re-checked between blocks, so revoking it stops a download."""
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
-from core.api.files import file_response
+from core.api.files import download_slot, file_response
 from core.api.views import StrictQueryParams
 from publishing.exports import EXPORTS, UnknownExport, files, get_export
 
@@ -49,9 +50,23 @@ class ExportView(StrictQueryParams, APIView):
             export = get_export(filename)
         except UnknownExport as exc:
             raise NotFound(str(exc)) from None
-        current = files.current_file(export)
+        # A partner's downloads at once are few (each holds a server thread while it
+        # drains); staff sessions are not counted.
+        owner = request.auth.pk if request.auth is not None else None
+        release = download_slot(owner, settings.EXPORT_DOWNLOADS_PER_KEY) if owner is not None else None
+        if owner is not None and release is None:
+            raise Throttled(
+                detail=f"This key already has {settings.EXPORT_DOWNLOADS_PER_KEY} downloads in progress "
+                "(EXPORT_DOWNLOADS_PER_KEY); let one finish, or resume it later with Range."
+            )
+        try:
+            current = files.current_file(export)
+        except BaseException:
+            if release is not None:
+                release()
+            raise
         authenticator = request.successful_authenticator
-        return file_response(
+        response = file_response(
             request,
             current.file,
             current.size,
@@ -61,3 +76,9 @@ class ExportView(StrictQueryParams, APIView):
             # Authenticates the request again: a key revoked or expired since ends it.
             may_continue=lambda: authenticator.authenticate(request),
         )
+        if release is not None:
+            if response.streaming:
+                response._resource_closers.append(release)  # when the download ends, read or not
+            else:
+                release()
+        return response

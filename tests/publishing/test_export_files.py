@@ -1,6 +1,7 @@
 """Exports over HTTP as files: written once per publication, served without holding the
 database while a client reads, resumable with Range, stopped when the key is revoked."""
 
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.test import APIClient
 
 from core.api import files
 from partners.models import ApiKey
@@ -48,8 +50,9 @@ def test_the_file_is_written_once_per_publication(users, partner, django_assert_
     assert first.status_code == 200 and first["Accept-Ranges"] == "bytes"
     first.data = body(first)
     assert int(first["Content-Length"]) == len(first.data)
-    # Served again from the file: authentication, rate limit, access log and the latest seq.
-    with django_assert_max_num_queries(6):
+    # Served again from the file: authentication, rate limit, access log, the latest seq,
+    # and the key's download slot taken and given back.
+    with django_assert_max_num_queries(8):
         again = partner.get(JSONL)
         assert body(again) == first.data and again["ETag"] == first["ETag"]
     assert partner.get(JSONL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
@@ -109,3 +112,36 @@ def test_write_exports_writes_every_file_before_a_partner_asks(users, partner):
     assert list(written) == list(exports.EXPORTS)
     path = Path(written["entities.ftm.json"].split(", ", 1)[1])
     assert body(partner.get("/api/v1/exports/entities.ftm.json")) == path.read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_has_two_downloads_at_once_and_a_finished_one_frees_its_place(users, api_key, partner):
+    """Each download holds a server thread while it drains; one key can't take them all.
+    Downloads run in threads of their own (each with its own database session, as the
+    server's threads have)."""
+    publish_entities(users, 2)
+    started, finish = [threading.Event() for _ in range(2)], [threading.Event() for _ in range(2)]
+    statuses = {}
+
+    def download(n):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
+        response = client.get(JSONL)
+        statuses[n] = response.status_code
+        started[n].set()
+        finish[n].wait()
+        response.close()  # the download ends
+        connection.close()
+
+    threads = [threading.Thread(target=download, args=(n,)) for n in range(2)]
+    for n, thread in enumerate(threads):
+        thread.start()
+        started[n].wait()
+    assert statuses == {0: 200, 1: 200}
+    third = partner.get(JSONL)
+    assert third.status_code == 429 and "already has 2 downloads in progress" in third.json()["detail"]
+    finish[0].set()
+    threads[0].join()
+    assert partner.get(JSONL).status_code == 200
+    finish[1].set()
+    threads[1].join()
