@@ -123,9 +123,19 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Article bodies are posted through the admin; 2.5 MB (Django's default) is ample
-# for news text and caps what one request can make the server hold.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# The largest request body, in bytes: 2.5 MB (Django's default) caps what one request
+# can make the server hold; core/hygiene.py answers 413 past it, before reading it.
+REQUEST_BODY_MAX_BYTES = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Article text is pasted into the admin's source form. Its limit is in characters and
+# checked by the form (a field error, the page shown again with all that was typed), so
+# the form's posts may be larger than REQUEST_BODY_MAX_BYTES: enough for a text somewhat
+# over SOURCE_TEXT_MAX_CHARS, percent-encoded by the browser. Past that, a 413 page.
+SOURCE_TEXT_MAX_CHARS = env_int("SOURCE_TEXT_MAX_CHARS", 2_000_000)
+LARGE_BODY_MAX_BYTES = env_int("LARGE_BODY_MAX_BYTES", 16 * 1024 * 1024)
+LARGE_BODY_PATHS = [r"^/admin/sources/source/(?:add|[^/]+/change)/$"]  # the source form's
+# Django's own check, when a view reads the body, is the larger of the two: the hygiene
+# middleware has already held each path to its own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_MAX_BYTES, LARGE_BODY_MAX_BYTES)
 # Article import from a URL (sources.importing): the server fetches public addresses
 # only; set to 1 where curators import from an intranet.
 ARTICLE_FETCH_ALLOW_PRIVATE = env_bool("ARTICLE_FETCH_ALLOW_PRIVATE", False)

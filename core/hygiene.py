@@ -7,9 +7,12 @@ would quietly turn invalid UTF-8 into U+FFFD; each would surface deep inside a v
 the path, a query parameter or a form, JSON or text body, NUL and lone surrogates in
 a JSON document, malformed JSON or JSON nested absurdly deep (Python's parser would
 overflow its stack) and a charset other than UTF-8 (Django would decode the query and
-form with it) are answered 400, naming where; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413
+form with it) are answered 400, naming where; a body over REQUEST_BODY_MAX_BYTES is answered 413
 before it is read (Django itself would answer 400 once a view read it). Nothing here
-takes file uploads, so the limit holds for multipart bodies too.
+takes file uploads, so the limit holds for multipart bodies too. The paths in
+LARGE_BODY_PATHS (the admin's source form) take up to LARGE_BODY_MAX_BYTES instead, so
+that their form can answer a text over its own limit with a field error, keeping what
+was typed; a browser (Accept: text/html) gets the 413 as a page, not as JSON.
 """
 
 import codecs
@@ -18,7 +21,8 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 
 # No request body this application takes nests more than a few levels.
 MAX_JSON_DEPTH = 32
@@ -171,9 +175,26 @@ def content_length(request):
     return length
 
 
-def too_large():
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return JsonResponse({"detail": f"The request body is larger than the limit of {limit} bytes."}, status=413)
+def body_limit(request):
+    """The largest body ``request``'s path takes, in bytes (None: no limit)."""
+    path = request.META.get("PATH_INFO", "")
+    if any(re.match(pattern, path) for pattern in settings.LARGE_BODY_PATHS):
+        return settings.LARGE_BODY_MAX_BYTES
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
+def too_large(request, limit):
+    message = f"The request body is larger than the limit of {limit} bytes."
+    if "text/html" not in request.META.get("HTTP_ACCEPT", ""):
+        return JsonResponse({"detail": message}, status=413)
+    # A browser's form post: a page the curator can read, and the way back to the form.
+    page = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Too large</title></head>"
+        f"<body><h1>Too large to send</h1><p>{escape(message)} Nothing was saved.</p>"
+        "<p>Go back to the form: your browser usually still holds what you typed. "
+        "Shorten the text, or split it into parts, and send it again.</p></body></html>"
+    )
+    return HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
 
 
 # Django replaces PATH_INFO with a copy in which invalid UTF-8 is percent-escaped,
@@ -201,9 +222,9 @@ class RequestHygieneMiddleware:
             _text(_wsgi_bytes(request.META.get(RAW_PATH_KEY, request.META.get("PATH_INFO", ""))), "The URL path")
             check_charset(request)
             check_urlencoded(_wsgi_bytes(request.META.get("QUERY_STRING", "")), "query parameter")
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            limit = body_limit(request)
             if limit is not None and content_length(request) > limit:
-                return too_large()
+                return too_large(request, limit)
             check_body(request)
         except BadRequest as exc:
             return JsonResponse({"detail": str(exc)}, status=400)

@@ -118,7 +118,7 @@ def fetch(url):
             content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if content_type not in HTML_TYPES:
                 raise NotAnArticle(f"{url} is {content_type or 'of no stated type'}, not a web page.")
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 10_000_000
+            limit = settings.REQUEST_BODY_MAX_BYTES or 10_000_000
             body = response.read(limit + 1)
             if len(body) > limit:
                 raise NotAnArticle(f"{url} is larger than {limit} bytes; save the page and upload the file.")

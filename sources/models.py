@@ -71,6 +71,14 @@ class Source(models.Model):
             raise ValidationError({"text": exc.messages}) from None
         if not self.text.strip():
             raise ValidationError({"text": "The article text is empty."})
+        limit = settings.SOURCE_TEXT_MAX_CHARS
+        if limit is not None and len(self.text) > limit:
+            raise ValidationError(
+                {
+                    "text": f"The article text is {len(self.text):,} characters long; the limit is {limit:,} "
+                    "(SOURCE_TEXT_MAX_CHARS). Shorten it, or add it as several sources."
+                }
+            )
         if self.pk and self.text_changed() and self.citations.exists():
             raise ValidationError(
                 {"text": "This source is cited, so its text can't change. Add the corrected text as a new source."}

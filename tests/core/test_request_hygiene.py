@@ -92,7 +92,7 @@ def test_an_escaped_backslash_before_u0000_is_not_a_nul(client):
 
 
 def test_an_oversized_body_is_refused_with_413_before_it_is_read(client, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.REQUEST_BODY_MAX_BYTES = 1000
     response = client.post("/admin/login/", "username=" + "x" * 1000, content_type="application/x-www-form-urlencoded")
     assert refused(response, 413) == "The request body is larger than the limit of 1000 bytes."
     # A Content-Length claiming more than the limit is enough: nothing is read.

@@ -1,5 +1,7 @@
 """The sources admin as a curator uses it: sources, citations, and the claim helpers."""
 
+from urllib.parse import urlencode
+
 import pytest
 
 from sources.models import Citation, Evidence, ReanchorProblem, Source
@@ -94,6 +96,64 @@ def test_adding_a_source_stamps_creator_and_hash(admin_client, admin_user):
     # the browser's CRLF line breaks are stored as the article's \n, so offsets count one per break
     assert source.text == "Line one.\nLine two.\n"
     assert len(source.text_sha256) == 64
+
+
+# ------------------------------------------------------------------ big pasted texts
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def browser_post(client, url, data, **extra):
+    """A form posted as a browser posts it: URL-encoded, asking for HTML."""
+    body = urlencode(data, doseq=True)
+    return client.post(url, body, content_type="application/x-www-form-urlencoded", HTTP_ACCEPT=BROWSER, **extra)
+
+
+@pytest.mark.django_db
+def test_a_text_over_the_limit_is_a_field_error_keeping_what_was_typed(admin_client, settings):
+    response = admin_client.get(admin_url(Source, "add"))
+    data = admin_form_data(response)
+    text = "Sanctions were announced today. " * 85_000  # 2,720,000 characters
+    data.update(title="A very long article", publisher="Example Wire", author="A. Writer", language="en", text=text)
+    body_size = len(urlencode(data, doseq=True))
+    assert settings.REQUEST_BODY_MAX_BYTES < body_size < settings.LARGE_BODY_MAX_BYTES
+    response = browser_post(admin_client, admin_url(Source, "add"), data)
+    assert "The article text is 2,720,000 characters long; the limit is 2,000,000 (SOURCE_TEXT_MAX_CHARS)." in (
+        form_errors(response)
+    )
+    form = response.context["adminform"].form
+    assert form["title"].value() == "A very long article"
+    assert form["publisher"].value() == "Example Wire"
+    assert form["author"].value() == "A. Writer"
+    assert form["text"].value() == text  # the pasted text comes back too
+    page = response.content.decode()
+    assert 'value="A very long article"' in page and 'value="Example Wire"' in page
+    assert not Source.objects.filter(title="A very long article").exists()
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_source_forms_limit_is_a_413_page(admin_client, settings):
+    settings.LARGE_BODY_MAX_BYTES = 100_000
+    response = admin_client.get(admin_url(Source, "add"))
+    data = admin_form_data(response)
+    data.update(title="Huge", publisher="Example Wire", language="en", text="x" * 100_000)
+    response = browser_post(admin_client, admin_url(Source, "add"), data)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert "The request body is larger than the limit of 100000 bytes. Nothing was saved." in page
+    assert "Go back to the form" in page
+    assert not Source.objects.filter(title="Huge").exists()
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_its_own_body_limit_as_json(client, settings):
+    body = b'{"queries": [{"name": "' + b"x" * settings.REQUEST_BODY_MAX_BYTES + b'"}]}'
+    response = client.post("/api/v1/match/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": f"The request body is larger than the limit of {settings.REQUEST_BODY_MAX_BYTES} bytes."
+    }
 
 
 # ------------------------------------------------------------------ source text is fixed
