@@ -8,8 +8,9 @@ the path, a query parameter or a form, JSON or text body, NUL and lone surrogate
 a JSON document, malformed JSON or JSON nested absurdly deep (Python's parser would
 overflow its stack) and a charset other than UTF-8 (Django would decode the query and
 form with it) are answered 400, naming where; a body over REQUEST_BODY_MAX_BYTES is answered 413
-before it is read (Django itself would answer 400 once a view read it). Nothing here
-takes file uploads, so the limit holds for multipart bodies too. The paths in
+before it is read (Django itself would answer 400 once a view read it). The limit holds
+for multipart bodies too: the one upload (a saved web page for article import) is an
+article, well within it. The paths in
 LARGE_BODY_PATHS (the admin's source form) take up to LARGE_BODY_MAX_BYTES instead, so
 that their form can answer a text over its own limit with a field error, keeping what
 was typed; a browser (Accept: text/html) gets the 413 as a page, not as JSON.
