@@ -218,6 +218,11 @@ def test_identifier_keys_ignore_spacing_and_punctuation():
         ("AYMAN SABAWI IBRAHIM HASAN AL-DULAIMI", "AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI", "person"),  # family name
         ("习近朋", "习近平", "person"),
         ("俊 周", "YUN HO-JIN", "person"),  # pinyin syllables matching part of a Latin name by chance
+        ("云 董", "RI U’N SO’NG", "person"),  # ... or all of it, each syllable with an edit
+        ("健一 井上", "TSANG YUNG YUAN", "person"),
+        ("Brian Lisa Patrick", "Brian K. Fitzpatrick", "person"),  # two words joined, loosely alike
+        ("Erica Smith", "Eric Schmitt", "person"),  # a feminine given name
+        ("Luis Chaney", "Liz Cheney", "person"),  # a short word with a vowel less
     ],
 )
 def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
