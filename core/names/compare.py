@@ -16,6 +16,7 @@ from .text import (
     LATIN,
     LEGAL_FORM_TOKENS,
     PARTICLES,
+    ROMAN_NUMERALS,
     fold_legal_forms,
     has_digraph_letters,
     numbers_as_digits,
@@ -194,10 +195,13 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
 
 
 def _feminine(a: str, b: str) -> bool:
-    """One given name is the other's feminine form: Eric / Erica, Alexandr / Alexandra
-    (a different person, though one letter apart). Not after -h (Arefullah)."""
+    """One given name is the other's feminine form: Eric / Erica, Alexandr / Alexandra,
+    Michel / Michelle (a different person, though a letter or two apart). Not after -h
+    (Arefullah), nor a mere final -e (Scholz / Scholze)."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long == short + "a" and short[-1] not in "aeiouyh"
+    if len(short) < 3:
+        return False
+    return (long == short + "a" and short[-1] not in "aeiouyh") or (long == short + "le" and short[-1] == "l")
 
 
 def _short_vowel_dropped(a: str, b: str) -> bool:
@@ -397,6 +401,15 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         and token_weight(q[-1]) >= 1.0
         and token_weight(c[-1]) >= 1.0
     )
+    # A number on one side only; for organisations a Roman numeral after the first word
+    # too ("Bowne Global Solutions" / "Bowne Global Solutions II"; IV / V may be a typo).
+    numbered = any(any(ch.isdigit() for ch in q[i]) for i in unmatched_q) or any(
+        any(ch.isdigit() for ch in c[i]) for i in unmatched_c
+    )
+    if organisation and not numbered:
+        numbered = any(i and q[i] in ROMAN_NUMERALS for i in unmatched_q) != any(
+            i and c[i] in ROMAN_NUMERALS for i in unmatched_c
+        )
     unmatched_q = tuple(q[i] for i in unmatched_q)
     unmatched_c = tuple(c[i] for i in unmatched_c)
     total = sum(p.weight for p in pairs)
@@ -434,7 +447,7 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         )
         if not distinctive:
             score = min(score, ONE_WORD_CAP)
-    if any(any(ch.isdigit() for ch in t) for t in unmatched_q + unmatched_c):
+    if numbered:
         score = max(0.0, score - NUMBER_MISMATCH)  # numbered names must agree on numbers
     return NameComparison(round(score, 4), tuple(pairs), unmatched_q, unmatched_c)
 
