@@ -53,11 +53,11 @@ class AnalysedName:
 
     @cached_property
     def han(self) -> tuple[str, ...]:
-        """The name's Han characters when it is written in them only (else ()): two such
-        names are compared character by character, as their pinyin is ambiguous
-        (高市 and 高石 are both "gao shi")."""
+        """The name's Han or Hangul characters when it is written in them only (else ()):
+        two such names are compared character by character, as their romanisation is
+        ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both "jong")."""
         letters = [c for c in self.original if c.isalpha()]
-        if self.scripts == {CJK} and letters and all(_is_han(c) for c in letters):
+        if self.scripts == {CJK} and letters and all(_is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
             return tuple(letters)
         return ()
 
@@ -311,11 +311,13 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
         if plain.score > result.score:
             result = plain
     if (CJK in query.scripts) != (CJK in candidate.scripts) and (
-        result.unmatched_query or result.unmatched_candidate or any(p.similarity < 0.9 for p in result.pairs)
+        result.unmatched_query
+        or result.unmatched_candidate
+        or any(p.similarity < 0.9 and min(len(p.query), len(p.candidate)) <= 5 for p in result.pairs)
     ):
         # Han or Hangul read as syllables against a Latin name: short syllables match by
         # chance, whole or with an edit (周 "zhou", 俊 "jun" / "YUN HO-JIN"; 云 董 "yun
-        # dong" / "RI U'N SO'NG"); only a whole name, each syllable close, counts.
+        # dong" / "RI U'N SO'NG"); only a whole name, each short word close, counts.
         result = replace(result, score=min(result.score, ONE_WORD_CAP))
     return result
 

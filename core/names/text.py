@@ -10,6 +10,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
+from .kana_hangul import romanise_kana_hangul
+
 # ---------------------------------------------------------------------------- scripts
 
 LATIN, CYRILLIC, GREEK, ARABIC, HEBREW, CJK, OTHER = "Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "CJK", "other"
@@ -96,6 +98,8 @@ def ascii_form(text: str, plain: bool = False) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
+    # before NFKD, which splits バ into ハ and its mark, 김 into jamo
+    text = romanise_kana_hangul(text)
     if not plain:
         text = text.translate(_DIGRAPH_LETTERS)
     if _PERSIAN_ONLY.intersection(text):
