@@ -103,15 +103,15 @@ def romanise_hangul(word: str) -> str:
     jamo = [_jamo(s) for s in word]
     out = []
     for i, (initial, vowel, final) in enumerate(jamo):
-        onset = _INITIALS[initial].replace("_", "")
+        head = _INITIALS[initial].replace("_", "")
         following = jamo[i + 1][0] if i + 1 < len(jamo) else None
         if vowel == _EU and initial != 11 and (final == 0 or (final == _FINAL_L and following == _INITIAL_R)):
             # the vowel inserted between the consonants of a foreign word: 르 r, 블라 bla
-            out.append(onset + ("l" if final else ""))
+            out.append(head + ("l" if final else ""))
             continue
         if i and initial == _INITIAL_R and jamo[i - 1][2] == _FINAL_L:
-            onset = "" if jamo[i - 1][1] == _EU else "l"  # ㄹㄹ is one l: 말라 malla, 블라 bla
-        out.append(onset + _VOWELS[vowel] + _FINALS[final].replace("_", ""))
+            head = "" if jamo[i - 1][1] == _EU else "l"  # ㄹㄹ is one l: 말라 malla, 블라 bla
+        out.append(head + _VOWELS[vowel] + _FINALS[final].replace("_", ""))
     return "".join(out)
 
 
