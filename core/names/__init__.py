@@ -24,7 +24,8 @@ keys (few edits allowed, falling fast), so "Olga Barynova" is not "Oleg Baranov"
 
 The package's modules follow that pipeline: ``text`` (scripts, ASCII form, tokens, titles,
 legal forms), ``keys`` (fold and skeleton of one token), ``compare`` (analysis and
-comparison of whole names), ``retrieval`` (the keys the match index stores and looks up).
+comparison of whole names), ``kana_hangul`` (Japanese kana and Korean Hangul in Latin
+letters), ``retrieval`` (the keys the match index stores and looks up).
 """
 
 from .compare import (

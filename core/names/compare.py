@@ -16,6 +16,7 @@ from .text import (
     LATIN,
     LEGAL_FORM_TOKENS,
     PARTICLES,
+    ROMAN_NUMERALS,
     fold_legal_forms,
     has_digraph_letters,
     numbers_as_digits,
@@ -52,11 +53,11 @@ class AnalysedName:
 
     @cached_property
     def han(self) -> tuple[str, ...]:
-        """The name's Han characters when it is written in them only (else ()): two such
-        names are compared character by character, as their pinyin is ambiguous
-        (高市 and 高石 are both "gao shi")."""
+        """The name's Han or Hangul characters when it is written in them only (else ()):
+        two such names are compared character by character, as their romanisation is
+        ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both "jong")."""
         letters = [c for c in self.original if c.isalpha()]
-        if self.scripts == {CJK} and letters and all(_is_han(c) for c in letters):
+        if self.scripts == {CJK} and letters and all(_is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
             return tuple(letters)
         return ()
 
@@ -157,6 +158,10 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return 0.95, "spelling variant"
+    if not abjad and _feminine(a, b):
+        return 0.0, "feminine form"
+    if not abjad and _short_vowel_dropped(fa, fb):
+        return 0.0, "a vowel less in a short word"
     if abjad:
         sa, sb = skeleton(fa), skeleton(fb)
         if _final_y_disagrees(a, b):
@@ -187,6 +192,26 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     if len(skeleton(fa)) >= 3 and length >= 5 and same_vowel_places and OSA.distance(fa, fb) <= 2:
         return 0.85, "vowel variant"  # Mohammed / Muhammad: two vowels apart, same consonants
     return 0.0, "different"
+
+
+def _feminine(a: str, b: str) -> bool:
+    """One given name is the other's feminine form: Eric / Erica, Alexandr / Alexandra,
+    Michel / Michelle (a different person, though a letter or two apart). Not after -h
+    (Arefullah), nor a mere final -e (Scholz / Scholze)."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < 3:
+        return False
+    return (long == short + "a" and short[-1] not in "aeiouyh") or (long == short + "le" and short[-1] == "l")
+
+
+def _short_vowel_dropped(a: str, b: str) -> bool:
+    """A word of four letters or less and the same without one of its vowels: Luis / Liz
+    (folded "lis"): a vowel inside the word, a syllable apart; there, another name is as
+    likely as a typo."""
+    short, long = sorted((a, b), key=len)
+    if len(long) > 4 or len(long) - len(short) != 1:
+        return False
+    return any(long[i] in "aeiou" and long[:i] + long[i + 1 :] == short for i in range(1, len(long) - 1))
 
 
 _SHAPE = str.maketrans("aeiouy", "VVVVVV", "")
@@ -241,6 +266,7 @@ _NO_MATCH = NameComparison(0.0, (), (), ())
 
 
 MAX_JOINED = 3  # words written as one: "vanderbilt" / "van der bilt"
+JOINED_MIN = 0.75  # the least similarity of words joined to the word they match
 NUMBER_MISMATCH = 0.3  # a number on one side only: "Victory" / "Victory 3" (as logic-v2)
 SHORT_WORD_EDIT = 0.6  # "Kim Jong On" / "Kim Jong Un": one edit in a short word beside strong ones
 ACRONYM = 0.75  # "PLA" / "People's Liberation Army"
@@ -284,9 +310,14 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
         plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation)
         if plain.score > result.score:
             result = plain
-    if (CJK in query.scripts) != (CJK in candidate.scripts) and (result.unmatched_query or result.unmatched_candidate):
-        # Han or Hangul read as pinyin syllables against a Latin name: short syllables
-        # match by chance (周 "zhou", 俊 "jun" / "YUN HO-JIN"); only a whole name counts.
+    if (CJK in query.scripts) != (CJK in candidate.scripts) and (
+        result.unmatched_query
+        or result.unmatched_candidate
+        or any(p.similarity < 0.9 and min(len(p.query), len(p.candidate)) <= 5 for p in result.pairs)
+    ):
+        # Han or Hangul read as syllables against a Latin name: short syllables match by
+        # chance, whole or with an edit (周 "zhou", 俊 "jun" / "YUN HO-JIN"; 云 董 "yun
+        # dong" / "RI U'N SO'NG"); only a whole name, each short word close, counts.
         result = replace(result, score=min(result.score, ONE_WORD_CAP))
     return result
 
@@ -301,9 +332,11 @@ def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
             if (len(qi) > 1 and len(ct) == 1) or (len(ci) > 1 and len(qt) == 1):
                 continue  # words joined are never an initial ("Henry Bridges" is not "H.")
             sim, how = token_similarity(qt, ct, abjad)
+            if len(qi) > 1 or len(ci) > 1:
+                if sim < JOINED_MIN:
+                    continue  # a loose match of words joined is chance ("Lisa Patrick" / "Fitzpatrick")
+                how = "joined " + how
             if sim > 0:
-                if len(qi) > 1 or len(ci) > 1:
-                    how = "joined " + how
                 scored.append((sim, len(qi) + len(ci), qi, ci, qt, ct, how, max(qw, cw)))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     for sim, _, qi, ci, qt, ct, how, weight in scored:
@@ -370,6 +403,15 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         and token_weight(q[-1]) >= 1.0
         and token_weight(c[-1]) >= 1.0
     )
+    # A number on one side only; for organisations a Roman numeral after the first word
+    # too ("Bowne Global Solutions" / "Bowne Global Solutions II"; IV / V may be a typo).
+    numbered = any(any(ch.isdigit() for ch in q[i]) for i in unmatched_q) or any(
+        any(ch.isdigit() for ch in c[i]) for i in unmatched_c
+    )
+    if organisation and not numbered:
+        numbered = any(i and q[i] in ROMAN_NUMERALS for i in unmatched_q) != any(
+            i and c[i] in ROMAN_NUMERALS for i in unmatched_c
+        )
     unmatched_q = tuple(q[i] for i in unmatched_q)
     unmatched_c = tuple(c[i] for i in unmatched_c)
     total = sum(p.weight for p in pairs)
@@ -407,7 +449,7 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
         )
         if not distinctive:
             score = min(score, ONE_WORD_CAP)
-    if any(any(ch.isdigit() for ch in t) for t in unmatched_q + unmatched_c):
+    if numbered:
         score = max(0.0, score - NUMBER_MISMATCH)  # numbered names must agree on numbers
     return NameComparison(round(score, 4), tuple(pairs), unmatched_q, unmatched_c)
 

@@ -10,6 +10,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
+from .kana_hangul import romanise_kana_hangul
+
 # ---------------------------------------------------------------------------- scripts
 
 LATIN, CYRILLIC, GREEK, ARABIC, HEBREW, CJK, OTHER = "Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "CJK", "other"
@@ -96,6 +98,8 @@ def ascii_form(text: str, plain: bool = False) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
+    # before NFKD, which splits バ into ハ and its mark, 김 into jamo
+    text = romanise_kana_hangul(text)
     if not plain:
         text = text.translate(_DIGRAPH_LETTERS)
     if _PERSIAN_ONLY.intersection(text):
@@ -287,9 +291,25 @@ def _legal_form(token: str) -> str:
     return token
 
 
+# Multi-word legal forms by their last word, for one cut short at the end of a name
+# ("... JOINT STOCK COMPAN": a field's length limit).
+_LEGAL_FORM_ENDS = [(k.split(), v) for k, v in LEGAL_FORMS.items() if " " in k]
+
+
+def _complete_legal_form(tokens: list[str]) -> list[str]:
+    last = tokens[-1] if tokens else ""
+    if len(last) < 4:
+        return tokens
+    for words, short in _LEGAL_FORM_ENDS:
+        n = len(words)
+        if len(tokens) > n and tokens[-n:-1] == words[:-1] and words[-1].startswith(last) and words[-1] != last:
+            return tokens[:-n] + [short]
+    return tokens
+
+
 def fold_legal_forms(tokens: list[str]) -> list[str]:
     """Legal forms in one spelling: "siemens aktiengesellschaft" → "siemens ag"."""
-    tokens = [_legal_form(t) for t in tokens]
+    tokens = _complete_legal_form([_legal_form(t) for t in tokens])
     joined = " ".join(tokens)
     if not _LEGAL_RE.search(joined):
         return list(tokens)
@@ -322,6 +342,8 @@ _ORDINALS = "_ first second third fourth fifth sixth seventh eighth ninth tenth 
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 10 * i for i, w in enumerate(_TENS) if w != "_"}
 NUMBER_WORDS |= {"fourty": 40} | {w: i for i, w in enumerate(_ORDINALS) if w != "_"}
 _ORDINAL_DIGITS_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+# Roman numerals, which number funds and subsidiaries ("Fund I", "Solutions II").
+ROMAN_NUMERALS = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
 
 
 def numbers_as_digits(tokens: list[str]) -> list[str]:

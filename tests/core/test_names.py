@@ -218,6 +218,15 @@ def test_identifier_keys_ignore_spacing_and_punctuation():
         ("AYMAN SABAWI IBRAHIM HASAN AL-DULAIMI", "AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI", "person"),  # family name
         ("习近朋", "习近平", "person"),
         ("俊 周", "YUN HO-JIN", "person"),  # pinyin syllables matching part of a Latin name by chance
+        ("云 董", "RI U’N SO’NG", "person"),  # ... or all of it, each syllable with an edit
+        ("健一 井上", "TSANG YUNG YUAN", "person"),
+        ("Brian Lisa Patrick", "Brian K. Fitzpatrick", "person"),  # two words joined, loosely alike
+        ("Erica Smith", "Eric Schmitt", "person"),  # a feminine given name
+        ("Luis Chaney", "Liz Cheney", "person"),  # a short word with a vowel less
+        ("Michel Obama", "Michelle Obama", "person"),
+        ("김종은", "김정은", "person"),  # Hangul: another syllable, though both romanise "jong"
+        ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc.", "organisation"),  # Roman numerals
+        ("Nantahala Capital Offshore Fund, Ltd.", "Nantahala Capital Offshore Fund I, Ltd.", "organisation"),
     ],
 )
 def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
@@ -238,7 +247,41 @@ def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kin
         ("Al Qaeda", "Al-Qa'ida/Islamic Army", "organisation"),  # a slash separates two names
         ("faberlic", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # a one-word company name
         ("امیر حسین رضایی", "Amir Hossein Rezaei", "person"),  # Persian ض is z
+        (
+            "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",  # a legal form cut short
+            "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
+            "organisation",
+        ),
     ],
 )
 def test_misses_of_issue_20_now_match(query, candidate, kind):
     assert n.similarity(query, candidate, kind) >= 0.7
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("バラク・オバマ", ("baraku", "obama")),  # katakana, voiced marks kept
+        ("キッチン", ("kitchin",)),  # ッ doubles the next consonant
+        ("やまだ たろう", ("yamada", "tarou")),  # hiragana
+        ("김정은", ("kim", "jong", "un")),  # Hangul syllable by syllable, a surname's usual spelling
+        ("박지성", ("park", "ji", "song")),
+        ("블라디미르 푸틴", ("bladimir", "pu", "tin")),  # a foreign name: the inserted ㅡ dropped
+    ],
+)
+def test_kana_and_hangul_are_read(text, tokens):
+    assert n.analyse(text, "person").tokens == tokens
+
+
+@pytest.mark.parametrize(
+    "query, candidate",
+    [
+        ("バラク・オバマ", "Barack Obama"),
+        ("블라디미르 푸틴", "Vladimir Putin"),
+        ("김정은", "Kim Jong Un"),
+        ("박지성", "Park Ji Sung"),
+        ("이민호", "Lee Min Ho"),
+    ],
+)
+def test_kana_and_hangul_names_match_their_latin_spelling(query, candidate):
+    assert n.similarity(query, candidate, "person") >= 0.7
