@@ -1,9 +1,12 @@
 """Shared fixtures; pytest-django provides db, client, admin_client, admin_user."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.roles import role_user
@@ -149,3 +152,11 @@ def partner(api_key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
     return client
+
+
+@pytest.fixture
+def steady_minute(monkeypatch):
+    """The per-minute counters (partners.throttling) see one instant, mid-minute: a
+    test's requests never straddle two windows (which would reset the counts)."""
+    now = timezone.now().replace(second=30, microsecond=0)
+    monkeypatch.setattr("partners.throttling.timezone", SimpleNamespace(now=lambda: now))

@@ -97,6 +97,7 @@ class TestCreateApiKeyCommand:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("steady_minute")
 class TestThrottling:
     def test_over_the_limit_is_429_with_retry_after(self):
         _key, plain = ApiKey.objects.create_key("Small partner", rate_limit=3)

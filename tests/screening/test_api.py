@@ -152,7 +152,7 @@ def test_a_request_over_the_word_budget_is_refused_naming_the_limit(published, p
     assert response.status_code == 200 and len(response.json()["results"]) == 100
 
 
-def test_one_key_has_a_word_budget_a_minute_and_other_keys_keep_theirs(published, partner, settings):
+def test_one_key_has_a_word_budget_a_minute_and_other_keys_keep_theirs(published, partner, settings, steady_minute):
     """Requests within the per-request budget, repeated, could still keep the workers
     busy for one key: its words are counted per minute (MATCH_WORDS_PER_MINUTE)."""
     settings.MATCH_WORDS_PER_MINUTE = 10
