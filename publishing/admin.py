@@ -16,7 +16,7 @@ from core.admin import ReadOnlyAdmin
 from core.instants import parse_instant
 from core.pagination import related_count
 
-from . import review, services
+from . import diffs, review, services
 from .history import record_history
 from .models import ChangeSet, ChangeSetItem, PublishedVersion
 from .templatetags.publishing import pretty_json
@@ -124,8 +124,11 @@ class PublishedRecordAdminMixin:
                 as_of_error = str(exc)
             else:
                 as_of_version = services.published_as_of(key[0], key[1], when) or False
+        comparison, compare_error = _comparison(key, request.GET.get("compare", ""))
         context = {
             **self.admin_site.each_context(request),
+            "comparison": comparison,
+            "compare_error": compare_error,
             "title": f"History of {obj}",
             "opts": self.model._meta,
             "object": obj,
@@ -136,6 +139,38 @@ class PublishedRecordAdminMixin:
             "as_of_error": as_of_error,
         }
         return TemplateResponse(request, "admin/publishing/record_history.html", context)
+
+
+def _comparison(key, asked):
+    """(comparison, error) of the record's published version ``asked`` (a number) with
+    the one before it, rendered as the review page renders changes."""
+    if not asked:
+        return None, ""
+    number = int(asked) if asked.isdigit() and len(asked) < 10 else 0
+    versions = {
+        v.version: v
+        for v in PublishedVersion.objects.filter(
+            record_type=key[0], record_id=key[1], version__in=[number - 1, number]
+        ).select_related("approved_by")
+    }
+    if number < 2 or len(versions) < 2:
+        return None, f"There is no published version {asked!r} with one before it to compare."
+    before, after = versions[number - 1], versions[number]
+    row = {
+        "key": key,
+        "changes": diffs.diff_documents(
+            None if before.operation == PublishedVersion.Operation.RETRACT else before.document,
+            None if after.operation == PublishedVersion.Operation.RETRACT else after.document,
+        ),
+    }
+    (row,) = review.render_rows([row])
+    return {
+        "before": before,
+        "after": after,
+        "changes": row["changes"],
+        "before_label": f"v{before.version}",
+        "after_label": f"v{after.version}",
+    }, ""
 
 
 # ---------------------------------------------------------------------- change sets

@@ -10,7 +10,7 @@ from entities.models import Entity, Name
 from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import SanctionAction
-from tests.builders import admin_form_data, admin_url
+from tests.builders import admin_form_data, admin_url, publish_edits
 
 
 def client_for(user):
@@ -302,3 +302,21 @@ def test_after_approval_the_change_set_still_shows_the_records_it_published(worl
     assert html.count("published v1 by this change set") == 3  # the person, the action, its authority
     assert world.person.public_id in html and world.action.public_id in html
     assert "<q>Maj. Gen. Hossein Salami</q>" in html
+
+
+def test_history_compares_a_published_version_with_the_one_before_rendered(published, users):
+    name = published.person.names.get()
+    name.value = "Hossein Salami Jr."
+    name.save()
+    publish_edits(users, published.person)
+    url = admin_url(Entity, "history", published.person.pk)
+    page = client_for(users.auditor).get(url, {"compare": "2"})
+    assert page.status_code == 200
+    changes = page.context["comparison"]["changes"]
+    assert [(c["part"], c["change"]) for c in changes] == [("caption", "changed"), ("names", "changed")]
+    html = page.content.decode()
+    assert "Version 1 → 2" in html and "Hossein Salami Jr." in html and "Maj. Gen. Hossein Salami" in html
+    assert '{"' not in str(changes[1]["after_html"])  # rendered as text, not JSON
+    for asked in ("1", "3", "x", "9" * 20):
+        bad = client_for(users.auditor).get(url, {"compare": asked})
+        assert bad.status_code == 200 and "no published version" in bad.context["compare_error"]
