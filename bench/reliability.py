@@ -50,18 +50,38 @@ WRITER_ENTITIES = 20
 # ---------------------------------------------------------------- the clients
 
 
-class Hogs:
+class Background:
+    """``threads`` threads running ``_run`` until the ``with`` block ends (``self.stop``)."""
+
+    threads = 1
+
+    def __init__(self):
+        self.stop = threading.Event()
+
+    def __enter__(self):
+        self.running = [threading.Thread(target=self._run, daemon=True) for _ in range(self.threads)]
+        for thread in self.running:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.running:
+            thread.join()
+
+
+class Hogs(Background):
     """Clients that ask for an export and never read the answer."""
 
     def __init__(self, port, path, key, count=2):
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n"
         ).encode()
-        self.port, self.count = port, count
-        self.stop = threading.Event()
+        super().__init__()
+        self.port, self.threads = port, count
         self.connections = 0
 
-    def _hog(self):
+    def _run(self):
         while not self.stop.is_set():
             sock = socket.socket()
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small window
@@ -75,24 +95,13 @@ class Hogs:
             finally:
                 sock.close()
 
-    def __enter__(self):
-        self.threads = [threading.Thread(target=self._hog, daemon=True) for _ in range(self.count)]
-        for thread in self.threads:
-            thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
-
-
-class OtherPartner:
+class OtherPartner(Background):
     """Another key asking for one entity detail every second: latency or failure of each."""
 
     def __init__(self, stack, key, entity_ids):
+        super().__init__()
         self.stack, self.key, self.ids = stack, key, entity_ids
-        self.stop = threading.Event()
         self.answers = []  # (seconds, ok)
 
     def _run(self):
@@ -111,15 +120,6 @@ class OtherPartner:
             i += 1
             self.stop.wait(max(0.0, 1 - elapsed))
 
-    def __enter__(self):
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-
     def summary(self):
         times = sorted(seconds for seconds, _ in self.answers)
         return {
@@ -131,13 +131,13 @@ class OtherPartner:
         }
 
 
-class Writer:
+class Writer(Background):
     """Publishes WRITER_ENTITIES entities at a time through review, in a loop; counts
     the publications that reported success (each is one approval, one transaction)."""
 
     def __init__(self, stack, first_seed):
+        super().__init__()
         self.stack, self.seed = stack, first_seed
-        self.stop = threading.Event()
         self.succeeded = self.failed = 0
 
     def _run(self):
@@ -158,15 +158,6 @@ class Writer:
                 self.succeeded += 1
             else:
                 self.failed += 1
-
-    def __enter__(self):
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
 
 
 # ------------------------------------------------------------------ the phases

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from core import names as n
 
@@ -49,7 +49,10 @@ def _candidate_names(query_names, kind=None, exclude=None):
         names = names.filter(entity__kind=kind)
     if exclude is not None:
         names = names.exclude(entity=exclude)
-    return list(names.values_list("entity_id", "value")[:CANDIDATES])
+    # Names holding a whole word first: a common prefix ("moha") may match more names
+    # than the cap, and the one sought must not fall behind them.
+    whole_word_first = Case(When(reduce(or_, (Q(value__icontains=w) for w in words)), then=0), default=1)
+    return list(names.order_by(whole_word_first, "pk").values_list("entity_id", "value")[:CANDIDATES])
 
 
 def _best(scored, limit):
@@ -66,8 +69,10 @@ def similar_entities(query_names, kind=None, exclude=None, limit=8, threshold=DU
     """Live entities with a name like one of ``query_names`` (whole names compared, any
     word order, spelling variants), best first."""
     query_names = [q for q in query_names if q and q.strip()]
+    # n.similarity, with the query names analysed once rather than per candidate.
+    queries = [a for q in query_names for a in n.analyse_variants(q, kind)]
     scored = [
-        (entity_id, value, max(n.similarity(q, value, kind) for q in query_names))
+        (entity_id, value, max(n.compare(a, b).score for a in queries for b in n.analyse_variants(value, kind)))
         for entity_id, value in _candidate_names(query_names, kind, exclude)
     ]
     return _best([s for s in scored if s[2] >= threshold], limit)

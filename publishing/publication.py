@@ -84,8 +84,10 @@ def draft_documents(keys):
     rendered = []
     if ids[documents.ENTITY]:
         rendered += documents.render_entities(ids[documents.ENTITY], _sanctions_for(ids[documents.ENTITY]))
-    rendered += documents.render_authorities(ids[documents.AUTHORITY])
-    rendered += documents.render_programmes(ids[documents.PROGRAMME])
+    if ids[documents.AUTHORITY]:
+        rendered += documents.render_authorities(ids[documents.AUTHORITY])
+    if ids[documents.PROGRAMME]:
+        rendered += documents.render_programmes(ids[documents.PROGRAMME])
     drafts = {(r.record_type, r.record_id): r for r in rendered}
     if ids[documents.SANCTION]:
         references = _shown_references(ids[documents.SANCTION], drafts)
@@ -106,11 +108,12 @@ def _shown_references(action_ids, drafts):
         (key, head.document) for key, head in published.items() if head.operation == PublishedVersion.Operation.UPSERT
     )
     missing = wanted - set(shown)
-    for r in [
-        *documents.render_authorities(i for t, i in missing if t == documents.AUTHORITY),
-        *documents.render_programmes(i for t, i in missing if t == documents.PROGRAMME),
-    ]:
-        shown[(r.record_type, r.record_id)] = r.document
+    if missing:
+        for r in [
+            *documents.render_authorities(i for t, i in missing if t == documents.AUTHORITY),
+            *documents.render_programmes(i for t, i in missing if t == documents.PROGRAMME),
+        ]:
+            shown[(r.record_type, r.record_id)] = r.document
     return shown
 
 

@@ -312,6 +312,8 @@ def _take_in_new_references(change_set, keys):
         )
     )
     new = sorted(wanted - set(heads(wanted)) - waiting)
+    if not new:
+        return []
     try:
         with transaction.atomic():
             ChangeSetItem.objects.bulk_create(

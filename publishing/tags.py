@@ -63,6 +63,16 @@ def tags(document):
     return sorted(out)
 
 
+def refill(published_record_model, schema_editor):
+    """Recompute every head's tags, as approval would: for data migrations that change
+    what tags hold (heads are writable only inside approval, migration 0002; this sets
+    the same guard for its own transaction)."""
+    schema_editor.execute("SELECT set_config('publishing.writer', 'approve', true)")
+    for head in published_record_model.objects.only("pk", "document").iterator(chunk_size=2000):
+        published_record_model.objects.filter(pk=head.pk).update(tags=tags(head.document))
+    schema_editor.execute("SELECT set_config('publishing.writer', '', true)")
+
+
 def source_tag_sql(public_id_sql):
     """SQL for the one-element tag array of a source whose public id ``public_id_sql``
     computes (``tags @> <this>`` finds the records citing it)."""

@@ -107,8 +107,13 @@ class Source(models.Model):
         self.text = textlib.normalise(self.text)
         if self.pk and self.text_changed() and self.citations.exists():
             raise ValidationError(f"Source {self.public_id} is cited; its text can't change.")
-        self.text_sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        self.text_sha256 = self.digest(self.text)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest(text):
+        """The ``text_sha256`` a source with this text has (the text normalised as stored)."""
+        return hashlib.sha256(textlib.normalise(text).encode("utf-8")).hexdigest()
 
 
 @tracked()

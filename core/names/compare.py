@@ -107,12 +107,19 @@ def analyse(name: str, kind: str | None = None, plain: bool = False) -> Analysed
 
 
 def analyse_variants(name: str, kind: str | None = None) -> list[AnalysedName]:
-    """The name analysed; with an unknown kind, also without title stripping when that
-    changes it ("General Dynamics" may be a company)."""
+    """The name analysed; with an unknown kind, also as the other kinds read it when
+    that changes it: without title stripping ("General Dynamics" may be a company), and
+    without number words as digits ("Bernard ten Brink" may be a person, whose record is
+    analysed as one)."""
     main = analyse(name, kind)
-    if kind is None and main.titles:
-        return [main, analyse(name, "organisation")]
-    return [main]
+    if kind is not None:
+        return [main]
+    variants = [main]
+    for other in ("organisation", "person"):
+        variant = analyse(name, other)
+        if all(variant.tokens != v.tokens or variant.titles != v.titles for v in variants):
+            variants.append(variant)
+    return variants
 
 
 # ---------------------------------------------------------------------------- comparison

@@ -90,6 +90,9 @@ def search_keys(name: str) -> set[str]:
         for t in tokens:
             out.add(key_skeleton(t))
             out.add(merge_labials(without_v(skeleton(fold(t)))))
+    # The words as written too: a search word is keyed as written (search_word_keys), and
+    # analysis turns some into others (number words into digits, legal forms folded).
+    out.update(key_skeleton(t) for t in tokenise(name))
     return out
 
 

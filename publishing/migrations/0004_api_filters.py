@@ -7,14 +7,9 @@ from django.db import migrations, models
 
 def fill_tags(apps, schema_editor):
     """Heads published before tags existed: compute them (as approval would)."""
-    from publishing.tags import tags
+    from publishing.tags import refill
 
-    PublishedRecord = apps.get_model("publishing", "PublishedRecord")
-    # Heads are writable only inside approval (migration 0002); this is its equivalent.
-    schema_editor.execute("SELECT set_config('publishing.writer', 'approve', true)")
-    for head in PublishedRecord.objects.only("pk", "document").iterator(chunk_size=2000):
-        PublishedRecord.objects.filter(pk=head.pk).update(tags=tags(head.document))
-    schema_editor.execute("SELECT set_config('publishing.writer', '', true)")
+    refill(apps.get_model("publishing", "PublishedRecord"), schema_editor)
 
 
 class Migration(migrations.Migration):

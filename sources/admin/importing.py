@@ -1,8 +1,6 @@
 """Import an article from a web page: an uploaded HTML file (a saved page) or a URL the
 server fetches; the article's text and metadata become a new source (sources.importing)."""
 
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,6 @@ from django.utils.html import format_html
 from core.codes import LANGUAGES
 
 from .. import importing
-from .. import text as textlib
 from ..models import Source
 
 
@@ -58,8 +55,7 @@ class ImportArticleForm(forms.Form):
         if not article.language:
             self.add_error("language", "The page doesn't declare its language; choose it.")
             return cleaned
-        digest = hashlib.sha256(textlib.normalise(article.text).encode("utf-8")).hexdigest()
-        existing = Source.objects.filter(text_sha256=digest).only("pk", "public_id", "title").first()
+        existing = Source.objects.filter(text_sha256=Source.digest(article.text)).only("pk", "public_id").first()
         if existing is not None:
             link = reverse("admin:sources_source_read", args=[existing.pk])
             self.add_error(
@@ -69,7 +65,30 @@ class ImportArticleForm(forms.Form):
                 ),
             )
             return cleaned
-        cleaned["article"], cleaned["fetched"] = article, bool(url)
+        source = Source(
+            title=article.title,
+            author=article.author,
+            publisher=article.publisher,
+            url=article.url,
+            published=article.published,
+            language=article.language,
+            text=article.text,
+            retrieved_at=timezone.now() if url else None,
+        )
+        try:
+            source.full_clean()
+        except ValidationError as exc:
+            # Metadata a page gives in a shape the model refuses is left for the curator
+            # to fill in; a text the model refuses (too long) is refused on the field.
+            fields = {f.name for f in Source._meta.fields}
+            for name in set(exc.message_dict) & fields - {"text", "language"}:
+                setattr(source, name, Source._meta.get_field(name).get_default())
+            try:
+                source.full_clean()
+            except ValidationError as again:
+                self.add_error(field, " ".join(again.messages))
+                return cleaned
+        cleaned["source"] = source
         return cleaned
 
 
@@ -88,10 +107,11 @@ class ArticleImportMixin:
             raise PermissionDenied
         form = ImportArticleForm(request.POST, request.FILES) if request.method == "POST" else ImportArticleForm()
         if request.method == "POST" and form.is_valid():
-            source = self._create(request, form.cleaned_data["article"], form.cleaned_data["fetched"])
-            if source is not None:
-                messages.success(request, f"Imported {source}. Check its metadata, then cite what it states.")
-                return HttpResponseRedirect(reverse("admin:sources_source_read", args=[source.pk]))
+            source = form.cleaned_data["source"]
+            source.created_by = request.user
+            source.save()
+            messages.success(request, f"Imported {source}. Check its metadata, then cite what it states.")
+            return HttpResponseRedirect(reverse("admin:sources_source_read", args=[source.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Import an article from a web page",
@@ -99,25 +119,3 @@ class ArticleImportMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/sources/source/import.html", context)
-
-    def _create(self, request, article, fetched):
-        source = Source(
-            title=article.title,
-            author=article.author,
-            publisher=article.publisher,
-            url=article.url,
-            published=article.published,
-            language=article.language,
-            text=article.text,
-            retrieved_at=timezone.now() if fetched else None,
-            created_by=request.user,
-        )
-        try:
-            source.full_clean()
-        except ValidationError as exc:
-            # Metadata a page gives in a shape the model refuses is left for the curator to fill in.
-            for name in set(exc.message_dict) - {"text", "language"}:
-                setattr(source, name, Source._meta.get_field(name).get_default())
-            source.full_clean()
-        source.save()
-        return source

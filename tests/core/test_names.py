@@ -285,3 +285,23 @@ def test_kana_and_hangul_are_read(text, tokens):
 )
 def test_kana_and_hangul_names_match_their_latin_spelling(query, candidate):
     assert n.similarity(query, candidate, "person") >= 0.7
+
+
+def test_a_query_of_unknown_kind_reads_number_words_as_a_persons_record_does():
+    # A listed person's name keeps "ten" a word; a query of no stated kind reads it both
+    # ways, so the same name is not cut down by a number that only one side saw.
+    query = n.analyse_variants("Bernard ten Brink")
+    record = n.analyse("Bernard ten Brink", "person")
+    assert max(n.compare(q, record).score for q in query) == 1.0
+
+
+@pytest.mark.parametrize(
+    "word, name",
+    [
+        ("first", "First National Bank"),
+        ("Aktiengesellschaft", "Siemens Aktiengesellschaft"),
+        ("ten", "Bernard ten Brink"),
+    ],
+)
+def test_a_search_word_finds_a_name_whose_analysis_changed_it(word, name):
+    assert set(n.search_word_keys(word)) <= n.search_keys(name)

@@ -160,3 +160,11 @@ def test_only_those_who_may_add_sources_may_import(users):
 
 def test_the_source_list_offers_the_import(curator_client):
     assert IMPORT in curator_client.get(admin_url(Source, "changelist")).content.decode()
+
+
+def test_an_article_over_the_source_text_limit_is_refused_on_its_field(curator_client, settings):
+    settings.SOURCE_TEXT_MAX_CHARS = 300
+    response = upload(curator_client, ARTICLE)
+    assert response.status_code == 200
+    assert "SOURCE_TEXT_MAX_CHARS" in " ".join(response.context["form"].errors["page"])
+    assert not Source.objects.exists()
