@@ -168,3 +168,10 @@ def _recorded(texts):
     for name in names:
         out.setdefault(name.value.casefold(), name.entity)
     return out
+
+
+def guess_kind(words: str) -> str:
+    """ "person" or "organisation": what the new-entity suggestions make of selected
+    words (the longest suggestion in them decides), "" when they make nothing of them."""
+    found = suggest_new_entities(words)
+    return max(found, key=lambda s: s.end - s.start).kind if found else ""
