@@ -315,7 +315,7 @@
         box.checked = chosen.has(value);
         if (claim.deprecated) box.disabled = true;
         box.addEventListener("change", function () {
-          if (box.checked) chosen.set(value, record.label + ": " + claim.type + " " + claim.label);
+          if (box.checked) chosen.set(value, claim.type + " " + claim.label);
           else chosen.delete(value);
           updateChosen();
         });
@@ -338,7 +338,7 @@
     }
 
     function recordButton(record) {
-      var button = el("button", { type: "button", text: record.kind + ": " + record.label });
+      var button = el("button", { type: "button", text: record.kind + ": " + record.label, "data-record": record.type + ":" + record.pk });
       button.addEventListener("click", function () { chooseRecord(record, button); });
       return button;
     }
@@ -354,8 +354,10 @@
 
     // A record just created or picked from the checklist: first in the list, chosen.
     function putRecord(record) {
+      var key = record.type + ":" + record.pk;
       Array.from(recordList.querySelectorAll("li")).forEach(function (li) {
-        if (!li.querySelector("button")) li.remove();
+        var shown = li.querySelector("button");
+        if (!shown || shown.getAttribute("data-record") === key) li.remove(); // a hint, or the record's older state
       });
       var button = recordButton(record);
       recordList.prepend(el("li", {}, [button]));
@@ -569,7 +571,7 @@
       if (!record) return;
       var value = entry.getAttribute("data-claim");
       var claim = record.claims.filter(function (c) { return String(c.id) === value; })[0];
-      chosen.set(value, record.label + ": " + (claim ? claim.type + " " + claim.label : value));
+      chosen.set(value, claim ? claim.type + " " + claim.label : value);
       putRecord(record);
       updateChosen();
       if (form.hidden) {
