@@ -30,7 +30,7 @@ class NewEntity(Creator):
     """A new entity whose primary name is the selection; the selection backs the
     entity and the name."""
 
-    permissions = ("entities.add_entity", "entities.add_name")
+    permissions = ("entities.add_entity", "entities.add_name", "entities.change_entity", "entities.change_name")
 
     def __init__(self, kind):
         self.kind = kind
@@ -57,7 +57,7 @@ class NameOfEntity(Creator):
 
     key = "name"
     label = "Add as a name of"
-    permissions = ("entities.add_name", "entities.change_entity")
+    permissions = ("entities.add_name", "entities.change_entity", "entities.change_name")
 
     def create(self, user, words, data, context):
         value = _name_value(words)

@@ -14,7 +14,7 @@ class NewSanctionAction(Creator):
 
     key = "sanctionaction"
     label = "New sanction action"
-    permissions = ("sanctions.add_sanctionaction",)
+    permissions = ("sanctions.add_sanctionaction", "sanctions.change_sanctionaction")
 
     def choices(self):
         return {
