@@ -12,8 +12,6 @@ to code points, checks the words against its own text, and stores the citation w
 quote, prefix and suffix taken from that text.
 """
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -55,14 +53,14 @@ def article_parts(text, size=None):
     return bounds
 
 
-def json_errors(errors, status=400):
-    """{"errors": {field: [message, ...]}, "message": "field: message; ..."}: the panel
-    shows `message`, scripts can read the fields."""
+def json_errors(errors, status=400, **extra):
+    """{"errors": {field: [message, ...]}, "message": "field: message; ...", **extra}: the
+    panel shows `message`, scripts can read the fields."""
     errors = {name: [str(m) for m in msgs] for name, msgs in errors.items()}
     summary = "; ".join(
         f"{name}: {' '.join(msgs)}" if name != "__all__" else " ".join(msgs) for name, msgs in errors.items()
     )
-    return JsonResponse({"errors": errors, "message": summary}, status=status)
+    return JsonResponse({"errors": errors, "message": summary, **extra}, status=status)
 
 
 def record_models():
@@ -460,10 +458,7 @@ class SourceReaderMixin:
 
     @staticmethod
     def _candidates(creator, words):
-        return [
-            {**record_json(c.record), "name": c.name, "score": c.score, "public_id": getattr(c.record, "public_id", "")}
-            for c in creator.candidates(words)
-        ]
+        return [{**record_json(c.record), "name": c.name, "score": c.score} for c in creator.candidates(words)]
 
     def create_view(self, request, object_id):
         return require_POST(self._create)(request, object_id)
@@ -489,16 +484,11 @@ class SourceReaderMixin:
             candidates = self._candidates(creator, words)
             if candidates:
                 listed = "; ".join(f"{c['label']} ({c['score']:.2f})" for c in candidates)
-                response = json_errors(
-                    {
-                        "confirm_new": [
-                            f"Already recorded? {listed}. Add the words as a name of one of these, "
-                            "or post confirm_new=1 to create a new record anyway."
-                        ]
-                    }
+                refusal = (
+                    f"Already recorded? {listed}. Add the words as a name of one of these, "
+                    "or post confirm_new=1 to create a new record anyway."
                 )
-                body = {**json.loads(response.content), "candidates": candidates}
-                return JsonResponse(body, status=400)
+                return json_errors({"confirm_new": [refusal]}, candidates=candidates)
         bounds = textlib.sentence_bounds(source.text, data["start"], data["end"])
         context = {"source": source, "sentence": source.text[bounds.lo : bounds.hi]}
         try:
@@ -509,8 +499,7 @@ class SourceReaderMixin:
             return json_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
         record = claims[0].owner_record()
         record = type(record).with_claims().get(pk=record.pk)
-        response = self._cited_response(request, source, results, status=201, record=record_json(record))
-        return response
+        return self._cited_response(request, source, results, status=201, record=record_json(record))
 
     # ------------------------------------------------------------------ superseding
 

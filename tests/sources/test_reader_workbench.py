@@ -250,7 +250,8 @@ def test_the_reader_runs_the_same_queries_for_one_or_many_uncited_claims(
     for i in range(8):
         person(f"Person Number{i}", created_by=curator)
     with django_assert_num_queries(len(baseline)):
-        client.get(url)
+        html = client.get(url).content.decode()
+    assert html.count('class="checklist-entry"') == 18  # each person and its name
 
 
 def test_a_name_alone_reads_as_a_person(role_client, src):
