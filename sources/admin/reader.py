@@ -259,6 +259,9 @@ class SourceReaderMixin:
         links = [{"number": i, "start": a, "end": b} for i, (a, b) in enumerate(parts, 1)] if len(parts) > 1 else []
         finder = mention_finder()
         mentions = finder.offers(text, cited)  # offsets into the part
+        new_entities = finder.new_entities(text, mentions, source.language)
+        # The panel's "Select" button selects a suggestion's words as a drag would.
+        utf16 = textlib.utf16_offsets(text, {o for n in new_entities for o in (n.suggestion.start, n.suggestion.end)})
         return {
             "source": source,
             "text": text,
@@ -266,7 +269,10 @@ class SourceReaderMixin:
             "citations": {v.citation.pk: v.as_json() for v in shown},
             "citation_count": len(views),
             "mentions": mentions,
-            "new_entities": finder.new_entities(text, mentions, source.language),
+            "new_entities": [
+                {"new": n, "start_utf16": utf16[n.suggestion.start], "end_utf16": utf16[n.suggestion.end]}
+                for n in new_entities
+            ],
             "can_add_entity": request.user.has_perm("entities.add_entity"),
             "can_cite": self.can_cite(request, source),
             "checklist": self._checklist(request, source),

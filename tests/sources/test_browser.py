@@ -488,3 +488,22 @@ def test_the_checklist_preselects_a_claim_and_empties_as_claims_are_cited(page):
     page.wait_for_selector(f".checklist-entry[data-claim='{rezaei.pk}']", state="detached")
     assert page.locator(".checklist-entry").count() == 1
     assert no_page_load_since_marked(page)
+
+
+def test_a_likely_new_organisation_is_recorded_in_two_clicks(page):
+    text = "Tehran. The Treasury also named Shahed Aviation Industries, a drone maker, on Monday."
+    source = Source.objects.create(text=text, title="Shahed", language="en")
+    open_reader(page, source)
+    page.evaluate("window.marker = 'still this page'")
+    page.click(".new-entity-list li:has-text('Shahed Aviation Industries') .new-entity-select")
+    page.wait_for_selector("#cite-panel", state="visible")
+    assert page.input_value("input[name=quote]") == "Shahed Aviation Industries"
+    page.wait_for_selector(".create-button.guessed[data-what=organisation]")
+    page.click(".create-button.guessed")
+    page.wait_for_selector(".cite-success", state="visible")
+    shahed = Entity.objects.get(names__value="Shahed Aviation Industries")
+    assert shahed.kind == "organisation"
+    assert shahed.citations.get().quote == "Shahed Aviation Industries"
+    # the suggestion now says it is recorded, without a page load
+    page.wait_for_selector(f".new-entity-recorded:has-text('{shahed.public_id}')")
+    assert no_page_load_since_marked(page)

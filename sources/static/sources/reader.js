@@ -583,6 +583,31 @@
 
     // ------------------------------------------------------------ mentions
 
+    // "Select" beside a likely new entity selects its words (UTF-16 offsets into this
+    // part) as a drag would, and opens the panel for them.
+    function selectText(start, end) {
+      var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+      var range = document.createRange();
+      var seen = 0, node;
+      while ((node = walker.nextNode())) {
+        var length = node.data.length;
+        if (seen <= start && start < seen + length) range.setStart(node, start - seen);
+        if (seen < end && end <= seen + length) range.setEnd(node, end - seen);
+        seen += length;
+      }
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      range.startContainer.parentElement.scrollIntoView({ block: "center" });
+      onSelection(null);
+    }
+
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest(".new-entity-select");
+      if (!button) return;
+      selectText(Number(button.getAttribute("data-start-utf16")), Number(button.getAttribute("data-end-utf16")));
+    });
+
     // Accepting a mention posts what the panel would for a selection of its words.
     if (mentionPanel) {
       mentionPanel.addEventListener("click", function (event) {
