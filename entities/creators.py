@@ -71,6 +71,10 @@ class NameOfEntity(Creator):
         existing = Name.objects.filter(entity=entity, value=value, deprecated_at__isnull=True).first()
         if existing is not None:
             return [existing]  # already a name of it: the selection backs that one
+        if Name.objects.filter(entity=entity, value=value, type=Name.Type.ALIAS, lang=lang).exists():
+            raise ValidationError(
+                {"entity": f"“{value}” is a deprecated name of {entity}: reinstate it on the entity's page."}
+            )
         name = Name.objects.create(entity=entity, value=value, type=Name.Type.ALIAS, lang=lang, created_by=user)
         return [name]
 

@@ -164,6 +164,11 @@ def test_words_become_a_name_of_an_existing_entity_cited(role_client, src, curat
 
     response = create(role_client("curator"), src, "Rezaei", "name", entity="")
     assert response.status_code == 400 and set(response.json()["errors"]) == {"entity"}
+    # a deprecated name is reinstated on the entity's page, not added twice
+    name.deprecated_reason = "Misread."
+    name.save()
+    response = create(role_client("curator"), src, "Rezaei", "name", entity=rezaei.pk)
+    assert response.status_code == 400 and "reinstate it" in response.json()["errors"]["entity"][0]
 
 
 def test_a_sanction_action_is_created_with_the_selection_cited(role_client, src, curator):
