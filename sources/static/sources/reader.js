@@ -525,7 +525,7 @@
       });
       var anyway = el("button", { type: "button", className: "create-anyway", text: "Create a new " + what + " anyway" });
       anyway.addEventListener("click", function () { create(what, true); });
-      candidateBox.replaceChildren(el("p", { text: "Already recorded?" }), el("ul", {}, items), anyway);
+      candidateBox.replaceChildren(el("p", { text: "Already recorded? Nothing is created until you choose:" }), el("ul", {}, items), anyway);
       candidateBox.hidden = false;
     }
 
@@ -545,8 +545,9 @@
       post(form.getAttribute("data-create-url"), body)
         .then(function (result) {
           if (!result.ok) {
-            showError(result.data.message || "Nothing was created.");
+            // Likely duplicates: the candidates ask the question, nothing was created.
             if (result.data.candidates) showCandidates(what, result.data.candidates);
+            else showError(result.data.message || "Nothing was created.");
             return;
           }
           putRecord(result.data.record);
