@@ -474,6 +474,7 @@ def test_the_checklist_preselects_a_claim_and_empties_as_claims_are_cited(page):
     cora = get_user_model().objects.get(username="cora")
     source = Source.objects.create(text=ARTICLE, title="Treasury", language="en")
     rezaei = person("Amir Rezaei", created_by=cora)
+    page.set_viewport_size({"width": 1400, "height": 900})
     open_reader(page, source)
     page.evaluate("window.marker = 'still this page'")
     assert page.locator(".checklist-entry").count() == 2  # the entity and its name
@@ -481,6 +482,7 @@ def test_the_checklist_preselects_a_claim_and_empties_as_claims_are_cited(page):
     page.click(f".checklist-entry[data-claim='{rezaei.pk}']")
     page.wait_for_selector("#cite-panel", state="visible")
     assert page.is_checked(f".cite-claims input[value='{rezaei.pk}']")
+    screenshot(page, "reader-workbench-checklist.png")
     select_and_open_panel(page, "Amir Rezaei")
     assert page.is_checked(f".cite-claims input[value='{rezaei.pk}']")  # still chosen
     page.click(".cite-save")

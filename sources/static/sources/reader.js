@@ -46,8 +46,11 @@
       return Array.from(s).length;
     }
 
+    // Below rect, inside the window's width (the box is shown first, to be measured).
     function placeNear(box, rect) {
-      box.style.left = Math.max(8, window.scrollX + rect.left) + "px";
+      box.hidden = false;
+      var room = document.documentElement.clientWidth - box.offsetWidth - 8;
+      box.style.left = window.scrollX + Math.max(8, Math.min(rect.left, room)) + "px";
       box.style.top = window.scrollY + rect.bottom + 6 + "px";
     }
 
@@ -247,6 +250,7 @@
 
     function noSelection(message) {
       hasSelection = false;
+      if (!form.querySelector(".cite-quote").textContent) form.querySelector(".cite-quote").textContent = "…";
       saveButton.disabled = true;
       form.querySelector(".cite-offsets").textContent = "";
       showError(message);
