@@ -316,6 +316,11 @@ class ChangeSetAdmin(admin.ModelAdmin):
         keys = [row["key"] for row in rows]  # the pending records, whose revisions approval checks
         if not rows and change_set.state == ChangeSet.State.PUBLISHED:
             rows = review.published_rows(change_set)  # what was approved stays readable
+        abandoned_items = (
+            change_set.items.order_by("record_type", "record_id")
+            if change_set.state == ChangeSet.State.ABANDONED
+            else []
+        )
         urls = _record_admin_urls([row["key"] for row in rows])
         user = request.user
         may_discard = discarding.may_discard(user, change_set)
@@ -337,6 +342,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
             and user.pk not in editor_ids,
             "is_editor": user.pk in editor_ids,
             "may_abandon": may_discard,
+            "abandoned_items": abandoned_items,
             "published_versions": change_set.published_versions.order_by("seq"),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

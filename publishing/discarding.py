@@ -127,7 +127,7 @@ def discard(user, record, reason=""):
     return change_set
 
 
-def _discard(keys, change_set):
+def _discard(keys, change_set, keep_items=False):
     problems = blockers(keys)
     if problems:
         raise WorkflowError(
@@ -149,6 +149,8 @@ def _discard(keys, change_set):
             if ids.get(record_type):
                 RECORD_MODELS[record_type].objects.filter(public_id__in=ids[record_type]).delete()
         cursor.execute("SELECT set_config('sources.discard', '', true)")
+    if keep_items:
+        return
     wanted = Q()
     for record_type, record_ids in ids.items():
         wanted |= Q(record_type=record_type, record_id__in=record_ids)
@@ -183,11 +185,14 @@ def abandon(change_set, user, reason):
     with history.context(
         workflow=f"abandoned change set #{change_set.pk}: {reason.strip()}", change_set=change_set.pk, user=user.pk
     ):
-        if drafts:
-            _discard(drafts, change_set)
+        # Reverting first drops what the edits made published records point at (a new
+        # target, a relationship), which would otherwise keep the drafts from going.
         edited = [k for k in keys if k in published]
         if edited:
             revert(edited, published, change_set, user)
+        if drafts:
+            _discard(drafts, change_set, keep_items=True)
+        # The items stay, no longer pending: the abandoned set still tells what it held.
         change_set.items.filter(pending=True).update(pending=False)
         change_set.state = ChangeSet.State.ABANDONED
         change_set.save()
@@ -345,4 +350,3 @@ def _insert(cursor, model, values):
         f"VALUES ({', '.join(['%s'] * len(fields))})",
         [f.get_db_prep_save(values[f.attname], connection) for f in fields],
     )
-

@@ -63,7 +63,8 @@ class ChangeSet(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["open", "abandoned"]) | Q(submitted_by__isnull=False, submitted_at__isnull=False),
+                condition=Q(state__in=["open", "abandoned"])
+                | Q(submitted_by__isnull=False, submitted_at__isnull=False),
                 name="changeset_submitted_has_submitter",
             ),
             models.CheckConstraint(

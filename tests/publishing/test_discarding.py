@@ -9,9 +9,9 @@ from pghistory.models import Context
 from entities.models import Entity, Identifier, Name, Relationship
 from publishing import discarding, documents, services
 from publishing.models import ChangeSet, ChangeSetItem, Decision
-from sanctions.models import SanctionAction
+from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Citation, Claim, Evidence
-from tests.builders import admin_url, citation, entity, make_source
+from tests.builders import admin_form_data, admin_url, change_page, citation, entity, form_errors, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +94,12 @@ def test_only_an_editor_of_the_change_set_with_change_permission_discards(client
 
 def test_abandoning_discards_drafts_and_puts_published_records_back(client, users, published):
     person, action = published.person, published.action
-    before = {key: head.content_hash for key, head in services.heads(
-        [(documents.ENTITY, person.public_id), (documents.SANCTION, action.public_id)]
-    ).items()}
+    before = {
+        key: head.content_hash
+        for key, head in services.heads(
+            [(documents.ENTITY, person.public_id), (documents.SANCTION, action.public_id)]
+        ).items()
+    }
     # Edits of both published records, and a new draft, in one change set.
     name = published.name
     name.value = "Hossein Salamy"
@@ -107,12 +110,15 @@ def test_abandoning_discards_drafts_and_puts_published_records_back(client, user
     action.save()
     action.targets.get().citations.clear()
     draft = entity("Amir Rezaei", Entity.Kind.PERSON, published.salami)
+    # The published action now also targets the draft: reverting the action lets the draft go.
+    SanctionTarget.objects.create(action=action, entity=draft).citations.add(published.eu)
     services.record_edit(users.curator, person)
     services.record_edit(users.curator, action)
     change_set = services.record_edit(users.curator, draft)
     revision = Entity.objects.get(pk=person.pk).revision
 
     client.force_login(users.curator)
+    _, stale_page = change_page(client, Entity.objects.get(pk=person.pk))  # loaded before abandoning
     url = admin_url(ChangeSet, "abandon", change_set.pk)
     page = client.get(url).content.decode()
     assert "Amir Rezaei" in page or draft.public_id in page
@@ -127,8 +133,33 @@ def test_abandoning_discards_drafts_and_puts_published_records_back(client, user
     assert {key: documents.content_hash(r.document) for key, r in drafts.items()} == before
     assert Entity.objects.get(pk=person.pk).revision == revision + 1  # a page loaded before is stale now
     assert not ChangeSetItem.objects.filter(pending=True, record_id=person.public_id).exists()
+    # A save from a page loaded before is refused, naming who put the record back.
+    refused = client.post(admin_url(Entity, "change", person.pk), admin_form_data(stale_page))
+    assert "was saved by cora" in form_errors(refused)
+    assert draft.public_id in client.get(admin_url(ChangeSet, "change", change_set.pk)).content.decode()
     # The records are free for a new change set.
     assert services.record_edit(users.curator, person).pk != change_set.pk
+
+
+def test_a_record_whose_history_cannot_give_the_published_version_is_not_reverted(users, published):
+    # An approval from before approvals kept where history stood: its time is the only cut,
+    # and in this test's one transaction every event has the same time. The revert does not
+    # give the published document, so nothing changes and the curator is told which record.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending: the table can change
+        cursor.execute("ALTER TABLE publishing_decision DISABLE TRIGGER decision_append_only")
+        cursor.execute("UPDATE publishing_decision SET history_marks = NULL")
+        cursor.execute("ALTER TABLE publishing_decision ENABLE TRIGGER decision_append_only")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    published.name.value = "Hossein Salamy"
+    published.name.save()
+    change_set = services.record_edit(users.curator, published.person)
+    with pytest.raises(
+        services.WorkflowError, match=f"could not be put back exactly as published.*{published.person.public_id}"
+    ):
+        discarding.abandon(change_set, users.curator, "Wrong article")
+    assert Name.objects.get(pk=published.name.pk).value == "Hossein Salamy"
+    assert ChangeSet.objects.get(pk=change_set.pk).state == ChangeSet.State.OPEN
 
 
 def test_abandoning_is_for_the_change_sets_editors(client, users, world):
@@ -167,4 +198,3 @@ def test_the_curator_sees_a_rejection_once_and_on_the_home_page(client, users, w
     for other in (users.curator2, users.reviewer):
         client.force_login(other)
         assert "returned to you" not in client.get("/admin/").content.decode()
-

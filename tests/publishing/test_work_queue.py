@@ -97,5 +97,5 @@ def test_the_home_page_takes_as_many_queries_for_many_change_sets_as_for_one(cli
     make(1)
     few = queries(users.reviewer), queries(users.curator)
     make(4)
-    assert section(client.get(HOME), "own-open").count("Rejected by rob") >= 4  # the page grew...
+    assert section(client.get(HOME), "returned").count("Rejected by rob") >= 4  # the page grew...
     assert (queries(users.reviewer), queries(users.curator)) == few  # ...its queries didn't
