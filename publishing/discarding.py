@@ -100,13 +100,18 @@ def _checked_item(user, key):
     item = ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).first()
     if item is None:
         raise WorkflowError(f"{key[1]} is in no change set waiting for review; there is no draft to discard.")
-    change_set = ChangeSet.objects.select_for_update().get(pk=item.change_set_id)
+    return _locked_open_set(user, item.change_set_id, "discard its drafts")
+
+
+def _locked_open_set(user, pk, what):
+    """The change set ``pk``, row-locked, if it is open and ``user`` edited it."""
+    change_set = ChangeSet.objects.select_for_update().get(pk=pk)
     if user.pk not in editor_ids(change_set):
-        raise PermissionDenied(f"Only someone who edited change set #{change_set.pk} can discard its drafts.")
+        raise PermissionDenied(f"Only someone who edited change set #{pk} can {what}.")
     if not change_set.is_open:
         raise WorkflowError(
-            f"Change set #{change_set.pk} is {change_set.get_state_display()}; a draft can be discarded only "
-            "from an open change set (a reviewer can send it back)."
+            f"Change set #{pk} is {change_set.get_state_display()}; only an open one (or one a reviewer sent "
+            f"back) lets you {what}."
         )
     return change_set
 
@@ -164,16 +169,9 @@ def _discard(keys, change_set, keep_items=False):
 def abandon(change_set, user, reason):
     """Give up ``change_set``: discard its drafts, revert its edits of published records,
     and close it as abandoned with the user's reason."""
-    change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
     if not user.has_perm("publishing.add_changeset"):
         raise PermissionDenied("Only curators can abandon change sets.")
-    if user.pk not in editor_ids(change_set):
-        raise PermissionDenied(f"Only someone who edited change set #{change_set.pk} can abandon it.")
-    if not change_set.is_open:
-        raise WorkflowError(
-            f"Change set #{change_set.pk} is {change_set.get_state_display()}; only an open one (or one sent back "
-            "by a reviewer) can be abandoned."
-        )
+    change_set = _locked_open_set(user, change_set.pk, "abandon it")
     if not reason.strip():
         raise WorkflowError("Say why the change set is abandoned (the field reason is empty).")
     keys = pending_keys(change_set)

@@ -2,16 +2,13 @@
 naming the reviewer and their comment, until the curator opens that change set (kept in
 the session: a new session shows it again while the set is still returned)."""
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import SimpleLazyObject
 
 from .models import ChangeSet, ChangeSetEditor, Decision
+from .queue import last_decision
 
 SEEN = "publishing_seen_rejections"  # session key: ids of the rejections the user has opened
-
-
-def _last_decision(field):
-    return Subquery(Decision.objects.filter(change_set=OuterRef("pk")).order_by("-at", "-id").values(field)[:1])
 
 
 def returned(user, seen=()):
@@ -21,10 +18,10 @@ def returned(user, seen=()):
     return list(
         ChangeSet.objects.filter(Q(created_by=user) | Exists(edited), state=ChangeSet.State.OPEN)
         .annotate(
-            last_kind=_last_decision("kind"),
-            rejection=_last_decision("id"),
-            rejected_by=_last_decision("user__username"),
-            comment=_last_decision("comment"),
+            last_kind=last_decision("kind"),
+            rejection=last_decision("id"),
+            rejected_by=last_decision("user__username"),
+            comment=last_decision("comment"),
         )
         .filter(last_kind=Decision.Kind.REJECT)
         .exclude(rejection__in=list(seen))

@@ -26,15 +26,14 @@ def checks(states, kinds):
     ]
 
 
-# An abandoned change set is final, like a published one. A record ever published is
-# never deleted (discarding is for drafts only): its id stays answerable to partners.
-FORWARD = r"""
+# The rules of 0002 with the final states as a parameter.
+CHANGESET_RULES = r"""
 CREATE OR REPLACE FUNCTION publishing_changeset_rules() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'change set % can''t be deleted', OLD.id USING ERRCODE = 'check_violation';
     END IF;
-    IF OLD.state IN ('published', 'abandoned') THEN
+    IF OLD.state IN (%(final)s) THEN
         RAISE EXCEPTION 'change set % is %; it is final', OLD.id, OLD.state USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.approved_by_id IS NOT NULL AND EXISTS (
@@ -45,7 +44,11 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+"""
 
+# A record ever published is never deleted (discarding is for drafts only): its id stays
+# answerable to partners.
+RECORDS_KEPT = r"""
 CREATE FUNCTION publishing_published_record_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM publishing_publishedversion WHERE record_type = TG_ARGV[0] AND record_id = OLD.public_id)
@@ -65,29 +68,17 @@ CREATE TRIGGER published_programme_kept BEFORE DELETE ON sanctions_programme
     FOR EACH ROW EXECUTE FUNCTION publishing_published_record_kept('programme');
 """
 
-BACKWARD = r"""
+RECORDS_KEPT_BACKWARD = r"""
 DROP TRIGGER published_programme_kept ON sanctions_programme;
 DROP TRIGGER published_authority_kept ON sanctions_authority;
 DROP TRIGGER published_action_kept ON sanctions_sanctionaction;
 DROP TRIGGER published_entity_kept ON entities_entity;
 DROP FUNCTION publishing_published_record_kept();
-CREATE OR REPLACE FUNCTION publishing_changeset_rules() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'change set % can''t be deleted', OLD.id USING ERRCODE = 'check_violation';
-    END IF;
-    IF OLD.state = 'published' THEN
-        RAISE EXCEPTION 'change set % is published; it is final', OLD.id USING ERRCODE = 'check_violation';
-    END IF;
-    IF NEW.approved_by_id IS NOT NULL AND EXISTS (
-        SELECT 1 FROM publishing_changeseteditor e WHERE e.change_set_id = NEW.id AND e.user_id = NEW.approved_by_id
-    ) THEN
-        RAISE EXCEPTION 'user % edited change set % and can''t approve it (four eyes)', NEW.approved_by_id, NEW.id
-            USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END $$;
 """
+
+# An abandoned change set is final, like a published one.
+FORWARD = CHANGESET_RULES.replace("%(final)s", "'published', 'abandoned'") + RECORDS_KEPT
+BACKWARD = RECORDS_KEPT_BACKWARD + CHANGESET_RULES.replace("%(final)s", "'published'")
 
 
 class Migration(migrations.Migration):

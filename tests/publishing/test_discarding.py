@@ -172,12 +172,14 @@ def test_abandoning_is_for_the_change_sets_editors(client, users, world):
 
 def test_a_rejected_set_can_be_abandoned(users, world):
     services.submit(world.change_set, users.curator)
-    with pytest.raises(services.WorkflowError, match="only an open one"):
+    with pytest.raises(services.WorkflowError, match="only an open one .* lets you abandon it"):
         discarding.abandon(world.change_set, users.curator, "no")
     services.reject(world.change_set, users.reviewer, "Not what the article says.")
     discarding.abandon(world.change_set, users.curator, "Agreed")
     assert not Entity.objects.filter(pk=world.person.pk).exists()
     assert [d.kind for d in world.change_set.decisions.all()] == ["submit", "reject", "abandon"]
+    with pytest.raises(IntegrityError, match="is abandoned; it is final"), transaction.atomic():
+        ChangeSet.objects.filter(pk=world.change_set.pk).update(state=ChangeSet.State.OPEN)
 
 
 # ---------------------------------------------------------------- notice of rejection
