@@ -6,7 +6,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
@@ -123,7 +123,9 @@ class PublishedRecordAdminMixin:
     def discard_view(self, request, object_id):
         """Discard a never-published record, after a confirmation page listing what goes."""
         obj = self.get_object(request, object_id)
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with id {object_id} (discarded already?).")
+        if not self.has_change_permission(request, obj):
             raise PermissionDenied
         key = services.record_key(obj)
         pending = services.pending_item(key)

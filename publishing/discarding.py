@@ -201,8 +201,9 @@ def abandon(change_set, user, reason):
 # --------------------------------------------------------------------------- reverting
 
 
-# The tables whose rows make up each type of record, with how their events name the record.
 def _parts(record_type, pk):
+    """(model, filter of its events) for the tables whose rows make up the record (its
+    claims' own rows and evidence are added by ``revert``)."""
     if record_type == documents.ENTITY:
         return [
             (Entity, Q(pgh_obj_id=pk)),

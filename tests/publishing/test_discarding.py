@@ -83,6 +83,15 @@ def test_a_draft_another_record_points_at_is_not_discarded(client, users, world)
         discarding.discard(users.curator, world.person)
 
 
+def test_a_draft_sanction_action_goes_with_its_targets(users, world):
+    discarding.discard(users.curator, world.action, "Not a designation")
+    assert not Claim.objects.filter(pk__in=[world.action.pk, world.target.pk]).exists()
+    assert Entity.objects.filter(pk=world.person.pk).exists()  # the target entity stays
+    assert services.pending_keys(world.change_set) == [(documents.ENTITY, world.person.public_id)]
+    discarding.discard(users.curator, world.person)  # nothing points at it any more
+    assert services.pending_keys(world.change_set) == []
+
+
 def test_only_an_editor_of_the_change_set_with_change_permission_discards(client, users):
     person, _, _ = draft_with_names(users)
     url = admin_url(Entity, "discard", person.pk)
