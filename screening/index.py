@@ -25,7 +25,7 @@ from core import names as n
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
-ANALYSIS_VERSION = 2  # bump when core.names changes what it produces; then rebuild
+ANALYSIS_VERSION = 3  # bump when core.names changes what it produces; then rebuild
 POSTING_CAP = 2000  # entries read per key; keys with more are "very common"
 PROBE = 300  # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 25  # entities scored in Python per query

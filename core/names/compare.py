@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 
+from .han import is_han, japanese_reading, simplified
 from .keys import abjad_forms, fold, key_skeleton, skeleton
 from .text import (
     ABJADS,
@@ -53,13 +54,28 @@ class AnalysedName:
 
     @cached_property
     def han(self) -> tuple[str, ...]:
-        """The name's Han or Hangul characters when it is written in them only (else ()):
-        two such names are compared character by character, as their romanisation is
-        ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both "jong")."""
+        """The name's Han or Hangul characters when it is written in them only (else ()),
+        Han in simplified form: two such names are compared character by character, as
+        their romanisation is ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both
+        "jong"), while 習 and 习 are one character."""
         letters = [c for c in self.original if c.isalpha()]
-        if self.scripts == {CJK} and letters and all(_is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
-            return tuple(letters)
+        if self.scripts == {CJK} and letters and all(is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
+            return tuple(map(simplified, letters))
         return ()
+
+    @cached_property
+    def japanese(self) -> AnalysedName | None:
+        """The name read the Japanese way when it is written in kanji (with or without
+        kana; not Hangul): "山田太郎" as "yamada taro" beside its pinyin "shan tian tai
+        lang". A kanji name may be Chinese or Japanese; the comparison tries both."""
+        if CJK not in self.scripts or not any(is_han(c) for c in self.original):
+            return None
+        if any("\uac00" <= c <= "\ud7a3" for c in self.original):
+            return None
+        reading = analyse(japanese_reading(self.original), self.kind)
+        if not reading.tokens or reading.tokens == self.tokens:
+            return None
+        return replace(reading, original=self.original, scripts=self.scripts)
 
     @cached_property
     def alternatives(self) -> tuple[AnalysedName, ...]:
@@ -80,10 +96,6 @@ class AnalysedName:
 
 
 _SLASH_RE = re.compile(r"(?<=\w)\s*/\s*(?=\w)")
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003134f"
 
 
 def analyse(name: str, kind: str | None = None, plain: bool = False) -> AnalysedName:
@@ -279,6 +291,7 @@ SHORT_WORD_EDIT = 0.6  # "Kim Jong On" / "Kim Jong Un": one edit in a short word
 ACRONYM = 0.75  # "PLA" / "People's Liberation Army"
 TRUNCATED = 0.8  # the last query word cut short
 FAMILY_NAME_WEIGHT = 1.5  # a contradicting family name counts this much more than another word
+HAN_READING_CAP = ONE_WORD_CAP  # Han characters that differ but read alike: a lead, not a match
 
 
 @lru_cache(maxsize=65536)
@@ -308,8 +321,27 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
             key=lambda r: r.score,
         )
     if query.han and candidate.han:
-        # Both in Han characters: character by character, not by their ambiguous pinyin.
-        return _compare(query.han, candidate.han, False, False)
+        # Both in Han characters: character by character, not by their ambiguous pinyin;
+        # the pinyin only as a fallback, a lead at most (高石 / 高市 are both "gao shi").
+        by_character = _compare(query.han, candidate.han, False, False)
+        if by_character.score == 1.0:
+            return by_character
+        by_reading = _compare_read(query, candidate)
+        if by_reading.score > by_character.score:
+            return replace(by_reading, score=min(by_reading.score, HAN_READING_CAP))
+        return by_character
+    result = _compare_read(query, candidate)
+    # A kanji name against another script: read the Japanese way as well as in pinyin.
+    for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
+        if q is not None and c is not None:
+            reading = _compare_read(q, c)
+            if reading.score > result.score:
+                result = reading
+    return result
+
+
+def _compare_read(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
+    """``compare`` of two names' tokens as read (romanised)."""
     organisation = "organisation" in (query.kind, candidate.kind)
     abjad = query.abjad or candidate.abjad
     result = _compare(query.tokens, candidate.tokens, abjad, organisation)
