@@ -162,11 +162,14 @@ def _strict_similarity(a: str, b: str, length: int = 0) -> float:
 
 
 @lru_cache(maxsize=262144)
-def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
+def token_similarity(a: str, b: str, abjad: bool = False, literal: bool = False) -> tuple[float, str]:
     """Similarity of two tokens (0..1) and how it was reached.
 
     ``abjad``: one side was written in Arabic/Persian/Hebrew script, so its vowels are
     missing; consonant skeletons are compared instead.
+    ``literal``: two organisation names both written in Latin letters: an edit counts on
+    the words as written, not on their romanisation fold (Sigma and Cigna fold to one
+    letter apart, "sigma" / "signa", but are two brands).
     """
     if a == b:
         return 1.0, "exact"
@@ -177,6 +180,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return 0.95, "spelling variant"
+    if (a[0] in "xh" or b[0] in "xh") and fold(_PINYIN_X_RE.sub("sh", a)) == fold(_PINYIN_X_RE.sub("sh", b)):
+        return PINYIN_X, "pinyin x as sh"
     if not abjad and _feminine(a, b):
         return 0.0, "feminine form"
     if not abjad and _short_vowel_dropped(fa, fb):
@@ -196,7 +201,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         if sim:
             return 0.85 * sim, "consonant skeleton, fuzzy"
     length = max(len(a), len(b))
-    sim = max(_strict_similarity(fa, fb, length), _strict_similarity(a, b))
+    sim = _strict_similarity(a, b) if literal else max(_strict_similarity(fa, fb, length), _strict_similarity(a, b))
     # Vowels in the same places (in the spelling or its fold), or a long skeleton
     # (Vladimir / Volodymyr): not Gray / Gary, Marquez / Marcos, Luis / Liz.
     same_vowel_places = skeleton(fa) == skeleton(fb) and (
@@ -211,6 +216,12 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     if len(skeleton(fa)) >= 3 and length >= 5 and same_vowel_places and OSA.distance(fa, fb) <= 2:
         return 0.85, "vowel variant"  # Mohammed / Muhammad: two vowels apart, same consonants
     return 0.0, "different"
+
+
+# Pinyin x (Xi, Xu, Xiao) is Wade-Giles hs (Hsi, Hsu) and near English sh (Shi): how
+# Chinese names are heard and respelled. Not a fold: Xi and Shi are two pinyin syllables.
+_PINYIN_X_RE = re.compile(r"^(?:x|hs)(?=[iu])")
+PINYIN_X = 0.85
 
 
 def _feminine(a: str, b: str) -> bool:
@@ -344,9 +355,10 @@ def _compare_read(query: AnalysedName, candidate: AnalysedName) -> NameCompariso
     """``compare`` of two names' tokens as read (romanised)."""
     organisation = "organisation" in (query.kind, candidate.kind)
     abjad = query.abjad or candidate.abjad
-    result = _compare(query.tokens, candidate.tokens, abjad, organisation)
+    literal = organisation and query.scripts <= {LATIN} and candidate.scripts <= {LATIN}
+    result = _compare(query.tokens, candidate.tokens, abjad, organisation, literal)
     if query.plain or candidate.plain:
-        plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation)
+        plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation, literal)
         if plain.score > result.score:
             result = plain
     if (CJK in query.scripts) != (CJK in candidate.scripts) and (
@@ -361,7 +373,7 @@ def _compare_read(query: AnalysedName, candidate: AnalysedName) -> NameCompariso
     return result
 
 
-def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
+def _align(q_units, c_units, abjad, literal, used_q, used_c, pairs) -> None:
     """Greedy alignment: the most similar pairs first, each word used once."""
     scored = []
     for qi, qt, qw in q_units:
@@ -370,7 +382,7 @@ def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
                 continue  # joining on both sides is just two single-word pairs
             if (len(qi) > 1 and len(ct) == 1) or (len(ci) > 1 and len(qt) == 1):
                 continue  # words joined are never an initial ("Henry Bridges" is not "H.")
-            sim, how = token_similarity(qt, ct, abjad)
+            sim, how = token_similarity(qt, ct, abjad, literal)
             if len(qi) > 1 or len(ci) > 1:
                 if sim < JOINED_MIN:
                     continue  # a loose match of words joined is chance ("Lisa Patrick" / "Fitzpatrick")
@@ -395,7 +407,9 @@ def _acronym(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: bool) -> NameComparison:
+def _compare(
+    q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: bool, literal: bool = False
+) -> NameComparison:
     if not q or not c:
         return _NO_MATCH
     if sorted(q) == sorted(c):
@@ -412,11 +426,11 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
     # "SiemensAG" / "Siemens AG").
     singles_q = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(q)]
     singles_c = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(c)]
-    _align(singles_q, singles_c, abjad, used_q, used_c, pairs)
+    _align(singles_q, singles_c, abjad, literal, used_q, used_c, pairs)
     left_q, left_c = len(used_q) < len(q), len(used_c) < len(c)
     if (left_q and left_c) or ((left_q or left_c) and any(p.similarity < 0.9 for p in pairs)):
         used_q.clear(), used_c.clear(), pairs.clear()
-        _align(_units(q), _units(c), abjad, used_q, used_c, pairs)
+        _align(_units(q), _units(c), abjad, literal, used_q, used_c, pairs)
     unmatched_q = [i for i in range(len(q)) if i not in used_q]
     unmatched_c = [i for i in range(len(c)) if i not in used_c]
     full_pairs = sum(1 for p in pairs if p.weight >= 1.0)

@@ -228,6 +228,7 @@ def test_identifier_keys_ignore_spacing_and_punctuation():
         ("김종은", "김정은", "person"),  # Hangul: another syllable, though both romanise "jong"
         ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc.", "organisation"),  # Roman numerals
         ("Nantahala Capital Offshore Fund, Ltd.", "Nantahala Capital Offshore Fund I, Ltd.", "organisation"),
+        ("The Sigma Group", "The Cigna Group", "organisation"),  # one edit only in the romanisation fold
     ],
 )
 def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
@@ -253,6 +254,9 @@ def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kin
             "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
             "organisation",
         ),
+        ("Shi Jinping", "Xi Jinping", "person"),  # pinyin x heard as sh
+        ("Hsi Jinping", "Xi Jinping", "person"),  # ... and spelled hs (Wade-Giles)
+        ("LXC Aviation", "L.X.C Aviation", "organisation"),  # initials dotted but the last
     ],
 )
 def test_misses_of_issue_20_now_match(query, candidate, kind):
