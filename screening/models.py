@@ -44,3 +44,20 @@ class NameKey(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.entity_id}"
+
+
+class CitedSpelling(models.Model):
+    """A word of a cited name as written in another script, and its Latin spelling in a
+    name of the same entity (``screening.spellings``); one row per entity citing it."""
+
+    pk = models.CompositePrimaryKey("form", "equivalent", "entity")
+    form = models.CharField(max_length=200, help_text="The word as written (casefolded), not in Latin letters.")
+    equivalent = models.CharField(max_length=500, help_text="Its Latin spelling, as analysed tokens.")
+    keys = models.CharField(max_length=1000, help_text="The equivalent's retrieval keys, space-separated.")
+    entity = models.ForeignKey(IndexedEntity, on_delete=models.CASCADE, related_name="cited_spellings")
+
+    class Meta:
+        verbose_name = "cited spelling"
+
+    def __str__(self):
+        return f"{self.form} = {self.equivalent}"
