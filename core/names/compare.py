@@ -492,12 +492,13 @@ def _compare(
     if any(token_weight(t) >= 1.0 for t in unmatched_c) and full_pairs <= 1:
         # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a
         # name match; except an organisation's distinctive one-word name as the first
-        # word of the candidate's ("Faberlic" / "Faberlic Europe Sp. z o.o.").
+        # word of the candidate's ("Faberlic" / "Faberlic Europe Sp. z o.o."), in any
+        # spelling of it ("Faberlick").
         distinctive = (
             organisation
             and len(q) == 1
             and len(q[0]) >= 6
-            and q[0] == c[0]
+            and any(p.candidate == c[0] and p.similarity >= 0.9 for p in pairs)
             and sum(1 for t in unmatched_c if token_weight(t) >= 1.0) == 1
         )
         if not distinctive:

@@ -248,6 +248,7 @@ def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kin
         ("NOUREDDINE BEN ALI BEN BELKASSEM DR", "Noureddine Ben Ali Ben Belkassem DRISSI", "person"),  # cut short
         ("Al Qaeda", "Al-Qa'ida/Islamic Army", "organisation"),  # a slash separates two names
         ("faberlic", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # a one-word company name
+        ("faberlick", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # ... in another spelling
         ("امیر حسین رضایی", "Amir Hossein Rezaei", "person"),  # Persian ض is z
         (
             "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",  # a legal form cut short
