@@ -6,9 +6,10 @@ only). The keys that are not very common walk their posting lists in the (key, e
 btree and seed the candidates; the best ``PROBE`` seeds are then checked for the very
 common keys ("mohammad", "bank") one btree probe each, instead of reading those long
 lists (only when a query has nothing but very common keys are their lists read, capped).
-The best ``CANDIDATES`` come back with their documents. Python then scores those
-candidates in full (``screening.scoring``) and ranks them. The number of queries per
-match is one, whatever the size of the index.
+The best ``CANDIDATES`` come back with their documents, and with the cited spellings
+(``screening.spellings``) of the query's words in other scripts, whose keys took part in
+the retrieval. Python then scores those candidates in full (``screening.scoring``) and
+ranks them. The number of queries per match is one, whatever the size of the index.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """The match index: derived from published records, rebuilt at will, never edited by hand.
 
-Two tables. ``IndexedEntity`` holds one row per entity with everything scoring needs
+Two tables make the index. ``IndexedEntity`` holds one row per entity with everything scoring needs
 (names already analysed, birth date, countries, identifiers) as JSON, so a match reads
 its candidates in the same query that finds them. ``NameKey`` is the inverted index:
 (key, entity) pairs whose primary key is the btree that candidate retrieval walks; keys
 are "s:<consonant skeleton of a name token>", "n:<sorted skeletons of a whole name>",
 "f:<sorted folded spellings of a whole name>", "l:<skeleton of a person's family name>"
-(mentions only) and "i:<identifier>".
+(mentions only) and "i:<identifier>". ``CitedSpelling`` (a third, beside them) holds the
+word pairs that entities' names cited in two scripts spell (``screening.spellings``).
 """
 
 from django.db import models
