@@ -342,12 +342,13 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
             return replace(by_reading, score=min(by_reading.score, HAN_READING_CAP))
         return by_character
     result = _compare_read(query, candidate)
-    # A kanji name against another script: read the Japanese way as well as in pinyin.
-    for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
-        if q is not None and c is not None:
-            reading = _compare_read(q, c)
-            if reading.score > result.score:
-                result = reading
+    if CJK in query.scripts or CJK in candidate.scripts:
+        # A kanji name against another script: read the Japanese way as well as in pinyin.
+        for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
+            if q is not None and c is not None:
+                reading = _compare_read(q, c)
+                if reading.score > result.score:
+                    result = reading
     return result
 
 
