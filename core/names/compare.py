@@ -345,7 +345,8 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     if CJK in query.scripts or CJK in candidate.scripts:
         # A kanji name against another script: read the Japanese way as well as in pinyin.
         for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
-            if q is not None and c is not None:
+            # (only a reading with a word key in common can match; most share none)
+            if q is not None and c is not None and token_key_set(q.tokens) & token_key_set(c.tokens):
                 reading = _compare_read(q, c)
                 if reading.score > result.score:
                     result = reading
