@@ -9,9 +9,11 @@ written as one of them is then also read as its cited Latin spelling, for every 
 (not only the one that cites it).
 
 Word pairs come from two names of one entity (primary names, aliases, transliterations;
-not weak aliases or previous names) with as many words each, one in Latin letters and
-one not, word by word in the order that reads best (Chinese, Japanese and Korean names
-may put the family name first). Pairs the rules already equate are not kept.
+not weak aliases or previous names; of an organisation, transliterations only, as its
+other names are often translations: "Министерство обороны России" is not spelled
+"Russian Defence Ministry") with as many words each, one in Latin letters and one not,
+word by word in the order that reads best (Chinese, Japanese and Korean names may put
+the family name first). Pairs the rules already equate are not kept.
 """
 
 from __future__ import annotations
@@ -30,12 +32,18 @@ KNOWN = 0.9  # a word pair the rules score this high needs no table
 
 # Words are what spaces, name dots (贝拉克·奥巴马, バラク・オバマ) and commas separate.
 _WORD_SPLIT_RE = re.compile(r"[\s·・,،]+")
-_EDGE_RE = re.compile(r"^\W+|\W+$")
 
 
 def form(word: str) -> str:
-    """A word as the table stores it: NFC, casefolded, without punctuation at its ends."""
-    return _EDGE_RE.sub("", unicodedata.normalize("NFC", word).casefold())
+    """A word as the table stores it: NFC, casefolded, without punctuation or symbols at
+    its ends (a final vowel sign is part of it: មូលនិធិ)."""
+    word = unicodedata.normalize("NFC", word).casefold()
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start])[0] in "PSZ":
+        start += 1
+    while end > start and unicodedata.category(word[end - 1])[0] in "PSZ":
+        end -= 1
+    return word[start:end]
 
 
 def words(name: str) -> list[str]:
@@ -52,10 +60,16 @@ def _word_score(word: str, latin: str, kind: str) -> float:
 
 def cited_pairs(record: EntityRecord) -> set[tuple[str, str]]:
     """(word as written in another script, its Latin spelling) for one entity's names."""
-    cited = [name.value for name in record.names if name.type in CITED_NAME_TYPES and "," not in name.value]
-    split = [(value, words(value)) for value in cited]
-    latin = [ws for value, ws in split if ws and all(map(_latin, ws))]
-    other = [ws for value, ws in split if ws and not any(map(_latin, ws))]
+    cited = [
+        (name.value, name.type) for name in record.names if name.type in CITED_NAME_TYPES and "," not in name.value
+    ]
+    split = [(words(value), kind) for value, kind in cited]
+    latin = [ws for ws, _ in split if ws and all(map(_latin, ws))]
+    other = [
+        ws
+        for ws, kind in split
+        if ws and not any(map(_latin, ws)) and (record.kind == "person" or kind == "transliteration")
+    ]
     pairs: set[tuple[str, str]] = set()
     for o in other:
         for lat in latin:

@@ -33,6 +33,19 @@ def test_names_cited_in_two_scripts_give_the_spelling_of_each_word():
     assert cited_pairs(pol_pot) == {("ប៉ុល", "pol"), ("ពត", "pot")}
 
 
+def test_an_organisations_translated_name_is_no_spelling():
+    ministry = [NameRecord("Russian Defence Ministry", "primary", "en")]
+    translated = EntityRecord(
+        "e3", "organisation", [*ministry, NameRecord("Министерство обороны России", "alias", "ru")]
+    )
+    assert cited_pairs(translated) == set()
+    spelled = EntityRecord(
+        "e4", "organisation", [*ministry, NameRecord("Рашн Дефенс Министри", "transliteration", "ru")]
+    )
+    # (Министри is read as ministry by the rules: nothing to learn there)
+    assert cited_pairs(spelled) == {("рашн", "russian"), ("дефенс", "defence")}
+
+
 @pytest.mark.django_db
 def test_a_spelling_cited_for_one_entity_screens_every_entity_and_follows_publication(users):
     namesake = EntityRecord("ent_namesake", "person", [NameRecord("Pol Pot", "primary", "en")])
