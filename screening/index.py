@@ -6,9 +6,10 @@ only). The keys that are not very common walk their posting lists in the (key, e
 btree and seed the candidates; the best ``PROBE`` seeds are then checked for the very
 common keys ("mohammad", "bank") one btree probe each, instead of reading those long
 lists (only when a query has nothing but very common keys are their lists read, capped).
-The best ``CANDIDATES`` come back with their documents. Python then scores those
-candidates in full (``screening.scoring``) and ranks them. The number of queries per
-match is one, whatever the size of the index.
+The best ``CANDIDATES`` come back with their documents, and with the cited spellings
+(``screening.spellings``) of the query's words in other scripts, whose keys took part in
+the retrieval. Python then scores those candidates in full (``screening.scoring``) and
+ranks them. The number of queries per match is one, whatever the size of the index.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import io
 import json
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db import connection, transaction
 
 from core import names as n
 
+from . import spellings
 from .records import EntityRecord, InvalidQuery, NameRecord, Query
 from .scoring import THRESHOLD, PreparedQuery, Result, prepare, score
 
-ANALYSIS_VERSION = 2  # bump when core.names changes what it produces; then rebuild
+ANALYSIS_VERSION = 3  # bump when core.names changes what it produces; then rebuild
 POSTING_CAP = 2000  # entries read per key; keys with more are "very common"
 PROBE = 300  # best entities by their rarer keys, then checked for the very common keys
 CANDIDATES = 25  # entities scored in Python per query
@@ -35,6 +38,7 @@ IDENTIFIER_KEY_WEIGHT = 8.0
 
 ENTITY_TABLE = "screening_indexedentity"
 KEY_TABLE = "screening_namekey"
+SPELLING_TABLE = "screening_citedspelling"
 
 
 # ---------------------------------------------------------------------------- documents
@@ -120,6 +124,24 @@ lost AS (
     DELETE FROM {KEY_TABLE} old USING upserted u
     WHERE old.entity_id = u.id
       AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.key = old.key AND w.entity_id = old.entity_id)
+),
+spelled AS (
+    SELECT s.form, s.equivalent, s.keys, u.id AS entity_id
+    FROM jsonb_to_recordset(%(spellings)s::jsonb) AS s(owner text, form text, equivalent text, keys text)
+    JOIN upserted u ON u.entity_id = s.owner
+),
+spellings_lost AS (
+    DELETE FROM {SPELLING_TABLE} old USING upserted u
+    WHERE old.entity_id = u.id
+      AND NOT EXISTS (
+          SELECT 1 FROM spelled s
+          WHERE s.form = old.form AND s.equivalent = old.equivalent AND s.entity_id = old.entity_id
+      )
+),
+spellings_gained AS (
+    INSERT INTO {SPELLING_TABLE} (form, equivalent, keys, entity_id)
+    SELECT form, equivalent, keys, entity_id FROM spelled
+    ON CONFLICT DO NOTHING
 )
 INSERT INTO {KEY_TABLE} (key, entity_id) SELECT key, entity_id FROM wanted
 ON CONFLICT DO NOTHING
@@ -127,7 +149,8 @@ ON CONFLICT DO NOTHING
 
 _REMOVE = f"""
 WITH gone AS (DELETE FROM {ENTITY_TABLE} WHERE entity_id = ANY(%s) RETURNING id),
-keys AS (DELETE FROM {KEY_TABLE} WHERE entity_id IN (SELECT id FROM gone))
+keys AS (DELETE FROM {KEY_TABLE} WHERE entity_id IN (SELECT id FROM gone)),
+spellings AS (DELETE FROM {SPELLING_TABLE} WHERE entity_id IN (SELECT id FROM gone))
 SELECT count(*) FROM gone
 """
 
@@ -143,7 +166,7 @@ def index_entities(records: Iterable[EntityRecord], batch_size: int = INDEX_BATC
         for at in range(0, len(batch), batch_size):
             # Two JSON parameters rather than arrays: json.dumps is C, psycopg's array
             # quoting is Python, and at a thousand entities that was most of the time.
-            entities, keys = [], []
+            entities, keys, spelled = [], [], []
             for record in batch[at : at + batch_size]:
                 analysed = analyse_record(record)
                 entities.append(
@@ -155,7 +178,11 @@ def index_entities(records: Iterable[EntityRecord], batch_size: int = INDEX_BATC
                     }
                 )
                 keys.extend({"owner": record.entity_id, "key": key} for key in sorted(record_keys(record, analysed)))
-            cursor.execute(_UPSERT, {"entities": _json(entities), "keys": _json(keys)})
+                spelled.extend(
+                    {"owner": record.entity_id, "form": f, "equivalent": e, "keys": spellings.spelling_keys(e)}
+                    for f, e in sorted(spellings.cited_pairs(record))
+                )
+            cursor.execute(_UPSERT, {"entities": _json(entities), "keys": _json(keys), "spellings": _json(spelled)})
     return len(batch)
 
 
@@ -212,11 +239,12 @@ def rebuild(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks of earlier writes, before TRUNCATE
-        cursor.execute(f"TRUNCATE {KEY_TABLE}, {ENTITY_TABLE} RESTART IDENTITY")
+        cursor.execute(f"TRUNCATE {SPELLING_TABLE}, {KEY_TABLE}, {ENTITY_TABLE} RESTART IDENTITY")
         restore = _drop_key_indexes(cursor)
         raw = cursor.cursor  # the psycopg cursor, for COPY
         entities: list[tuple] = []
         keys: list[tuple] = []
+        spelled: list[tuple] = []
         for record in records:
             if record.entity_id in seen:
                 raise ValueError(f"entity {record.entity_id} occurs twice in the records")
@@ -227,11 +255,12 @@ def rebuild(
                 (count, record.entity_id, record.kind, record.caption[:500], _json(record_doc(record, analysed)))
             )
             keys.extend((k, count) for k in record_keys(record, analysed))
+            spelled.extend((f, e, spellings.spelling_keys(e), count) for f, e in spellings.cited_pairs(record))
             if len(entities) >= batch_size:
-                _copy(raw, entities, keys, freeze)
+                _copy(raw, entities, keys, spelled, freeze)
                 bar.update(len(entities))
-                entities, keys = [], []
-        _copy(raw, entities, keys, freeze)
+                entities, keys, spelled = [], [], []
+        _copy(raw, entities, keys, spelled, freeze)
         bar.update(len(entities))
         bar.close()
         if progress:
@@ -249,13 +278,17 @@ def _json(doc) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _copy(raw, entities, keys, freeze: bool) -> None:
+def _copy(raw, entities, keys, spelled, freeze: bool) -> None:
     if not entities:
         return
     options = " WITH (FREEZE)" if freeze else ""
     with raw.copy(f"COPY {ENTITY_TABLE} (id, entity_id, kind, caption, doc) FROM STDIN{options}") as copy:
         for row in entities:
             copy.write_row(row)
+    if spelled:
+        with raw.copy(f"COPY {SPELLING_TABLE} (form, equivalent, keys, entity_id) FROM STDIN{options}") as copy:
+            for row in spelled:
+                copy.write_row(row)
     # Keys are plain ASCII without tabs or backslashes: write COPY text directly (fast).
     buffer = io.StringIO()
     buffer.writelines(f"{k}\t{pk}\n" for k, pk in keys)
@@ -295,8 +328,16 @@ def _drop_key_indexes(cursor) -> list[str]:
 # ---------------------------------------------------------------------------- reading
 
 _RETRIEVE = f"""
-WITH q AS (
+WITH spelled AS MATERIALIZED (
+    SELECT form, equivalent, min(keys) AS keys, count(*) AS cited
+    FROM {SPELLING_TABLE} WHERE form = ANY(%(forms)s::text[])
+    GROUP BY form, equivalent
+),
+q AS (
     SELECT * FROM unnest(%(keys)s::text[], %(fixed)s::float8[]) AS q(key, fixed)
+    UNION
+    SELECT DISTINCT k, NULL::float8 FROM spelled, unnest(string_to_array(spelled.keys, ' ')) AS k
+    WHERE k <> ALL(%(keys)s::text[])
 ),
 counted AS MATERIALIZED (
     SELECT q.key, q.fixed,
@@ -328,7 +369,9 @@ top AS (
     ORDER BY 2 DESC, s.entity_id
     LIMIT %(n)s
 )
-SELECT e.entity_id, e.kind, e.doc FROM top JOIN {ENTITY_TABLE} e ON e.id = top.entity_id ORDER BY top.w DESC
+SELECT e.entity_id, e.kind, e.doc,
+       (SELECT json_agg(json_build_array(form, equivalent, cited)) FROM spelled) AS spelled
+FROM top JOIN {ENTITY_TABLE} e ON e.id = top.entity_id ORDER BY top.w DESC
 """
 
 
@@ -343,14 +386,21 @@ def query_keys(pq: PreparedQuery) -> tuple[list[str], list[float | None]]:
     return list(keys), list(keys.values())
 
 
-def candidates(pq: PreparedQuery, limit: int = CANDIDATES) -> list[tuple[EntityRecord, list]]:
+def candidates(pq: PreparedQuery, limit: int = CANDIDATES) -> tuple[list[tuple[EntityRecord, list]], dict[str, str]]:
+    """The best candidates for a query, and the cited spellings of its words (form →
+    Latin spelling; ``screening.spellings``), both from one statement."""
     keys, fixed = query_keys(pq)
-    if not keys:
-        return []
+    forms = spellings.query_forms(pq.query.names)
+    if not keys and not forms:
+        return [], {}
     with connection.cursor() as cursor:
-        cursor.execute(_RETRIEVE, {"keys": keys, "fixed": fixed, "cap": POSTING_CAP, "probe": PROBE, "n": limit})
+        cursor.execute(
+            _RETRIEVE,
+            {"keys": keys, "fixed": fixed, "forms": forms, "cap": POSTING_CAP, "probe": PROBE, "n": limit},
+        )
         rows = cursor.fetchall()
-    return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc in rows]
+    spelled = spellings.best_spellings(_loads(rows[0][3]) or ()) if rows else {}
+    return [record_from_doc(entity_id, kind, _loads(doc)) for entity_id, kind, doc, _ in rows], spelled
 
 
 def _loads(doc):
@@ -373,7 +423,12 @@ def match(query: Query, limit: int = 10, threshold: float = THRESHOLD) -> list[R
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
         raise InvalidQuery("threshold", f"{threshold!r} is not a number from 0 to 1")
     pq = prepare(query)
-    results = [score(pq, record, analysed, threshold) for record, analysed in candidates(pq, max(CANDIDATES, limit))]
+    found, spelled = candidates(pq, max(CANDIDATES, limit))
+    if spelled:
+        # Words of the query written as cited names of some entity spell them: read so too.
+        cited = [v for v in (spellings.as_cited(an, spelled) for an in pq.names) if v is not None]
+        pq = replace(pq, names=pq.names + tuple(cited))
+    results = [score(pq, record, analysed, threshold) for record, analysed in found]
     results = [r for r in results if r.score > 0]
     results.sort(key=lambda r: (-r.score, r.entity_id))
     return results[:limit]

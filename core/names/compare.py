@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 
+from .han import is_han, japanese_reading, simplified
 from .keys import abjad_forms, fold, key_skeleton, skeleton
 from .text import (
     ABJADS,
@@ -53,13 +54,28 @@ class AnalysedName:
 
     @cached_property
     def han(self) -> tuple[str, ...]:
-        """The name's Han or Hangul characters when it is written in them only (else ()):
-        two such names are compared character by character, as their romanisation is
-        ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both "jong")."""
+        """The name's Han or Hangul characters when it is written in them only (else ()),
+        Han in simplified form: two such names are compared character by character, as
+        their romanisation is ambiguous (高市 and 高石 are both "gao shi", 종 and 정 both
+        "jong"), while 習 and 习 are one character."""
         letters = [c for c in self.original if c.isalpha()]
-        if self.scripts == {CJK} and letters and all(_is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
-            return tuple(letters)
+        if self.scripts == {CJK} and letters and all(is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
+            return tuple(map(simplified, letters))
         return ()
+
+    @cached_property
+    def japanese(self) -> AnalysedName | None:
+        """The name read the Japanese way when it is written in kanji (with or without
+        kana; not Hangul): "山田太郎" as "yamada taro" beside its pinyin "shan tian tai
+        lang". A kanji name may be Chinese or Japanese; the comparison tries both."""
+        if CJK not in self.scripts or not any(is_han(c) for c in self.original):
+            return None
+        if any("\uac00" <= c <= "\ud7a3" for c in self.original):
+            return None
+        reading = analyse(japanese_reading(self.original), self.kind)
+        if not reading.tokens or reading.tokens == self.tokens:
+            return None
+        return replace(reading, original=self.original, scripts=self.scripts)
 
     @cached_property
     def alternatives(self) -> tuple[AnalysedName, ...]:
@@ -80,10 +96,6 @@ class AnalysedName:
 
 
 _SLASH_RE = re.compile(r"(?<=\w)\s*/\s*(?=\w)")
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003134f"
 
 
 def analyse(name: str, kind: str | None = None, plain: bool = False) -> AnalysedName:
@@ -150,11 +162,14 @@ def _strict_similarity(a: str, b: str, length: int = 0) -> float:
 
 
 @lru_cache(maxsize=262144)
-def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
+def token_similarity(a: str, b: str, abjad: bool = False, literal: bool = False) -> tuple[float, str]:
     """Similarity of two tokens (0..1) and how it was reached.
 
     ``abjad``: one side was written in Arabic/Persian/Hebrew script, so its vowels are
     missing; consonant skeletons are compared instead.
+    ``literal``: two organisation names both written in Latin letters: an edit counts on
+    the words as written, not on their romanisation fold (Sigma and Cigna fold to one
+    letter apart, "sigma" / "signa", but are two brands).
     """
     if a == b:
         return 1.0, "exact"
@@ -165,6 +180,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return 0.95, "spelling variant"
+    if (a[0] in "xh" or b[0] in "xh") and fold(_PINYIN_X_RE.sub("sh", a)) == fold(_PINYIN_X_RE.sub("sh", b)):
+        return PINYIN_X, "pinyin x as sh"
     if not abjad and _feminine(a, b):
         return 0.0, "feminine form"
     if not abjad and _short_vowel_dropped(fa, fb):
@@ -184,7 +201,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         if sim:
             return 0.85 * sim, "consonant skeleton, fuzzy"
     length = max(len(a), len(b))
-    sim = max(_strict_similarity(fa, fb, length), _strict_similarity(a, b))
+    sim = _strict_similarity(a, b) if literal else max(_strict_similarity(fa, fb, length), _strict_similarity(a, b))
     # Vowels in the same places (in the spelling or its fold), or a long skeleton
     # (Vladimir / Volodymyr): not Gray / Gary, Marquez / Marcos, Luis / Liz.
     same_vowel_places = skeleton(fa) == skeleton(fb) and (
@@ -199,6 +216,12 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     if len(skeleton(fa)) >= 3 and length >= 5 and same_vowel_places and OSA.distance(fa, fb) <= 2:
         return 0.85, "vowel variant"  # Mohammed / Muhammad: two vowels apart, same consonants
     return 0.0, "different"
+
+
+# Pinyin x (Xi, Xu, Xiao) is Wade-Giles hs (Hsi, Hsu) and near English sh (Shi): how
+# Chinese names are heard and respelled. Not a fold: Xi and Shi are two pinyin syllables.
+_PINYIN_X_RE = re.compile(r"^(?:x|hs)(?=[iu])")
+PINYIN_X = 0.85
 
 
 def _feminine(a: str, b: str) -> bool:
@@ -279,6 +302,7 @@ SHORT_WORD_EDIT = 0.6  # "Kim Jong On" / "Kim Jong Un": one edit in a short word
 ACRONYM = 0.75  # "PLA" / "People's Liberation Army"
 TRUNCATED = 0.8  # the last query word cut short
 FAMILY_NAME_WEIGHT = 1.5  # a contradicting family name counts this much more than another word
+HAN_READING_CAP = ONE_WORD_CAP  # Han characters that differ but read alike: a lead, not a match
 
 
 @lru_cache(maxsize=65536)
@@ -308,13 +332,35 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
             key=lambda r: r.score,
         )
     if query.han and candidate.han:
-        # Both in Han characters: character by character, not by their ambiguous pinyin.
-        return _compare(query.han, candidate.han, False, False)
+        # Both in Han characters: character by character, not by their ambiguous pinyin;
+        # the pinyin only as a fallback, a lead at most (高石 / 高市 are both "gao shi").
+        by_character = _compare(query.han, candidate.han, False, False)
+        if by_character.score == 1.0:
+            return by_character
+        by_reading = _compare_read(query, candidate)
+        if by_reading.score > by_character.score:
+            return replace(by_reading, score=min(by_reading.score, HAN_READING_CAP))
+        return by_character
+    result = _compare_read(query, candidate)
+    if CJK in query.scripts or CJK in candidate.scripts:
+        # A kanji name against another script: read the Japanese way as well as in pinyin.
+        for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
+            # (only a reading with a word key in common can match; most share none)
+            if q is not None and c is not None and token_key_set(q.tokens) & token_key_set(c.tokens):
+                reading = _compare_read(q, c)
+                if reading.score > result.score:
+                    result = reading
+    return result
+
+
+def _compare_read(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
+    """``compare`` of two names' tokens as read (romanised)."""
     organisation = "organisation" in (query.kind, candidate.kind)
     abjad = query.abjad or candidate.abjad
-    result = _compare(query.tokens, candidate.tokens, abjad, organisation)
+    literal = organisation and query.scripts <= {LATIN} and candidate.scripts <= {LATIN}
+    result = _compare(query.tokens, candidate.tokens, abjad, organisation, literal)
     if query.plain or candidate.plain:
-        plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation)
+        plain = _compare(query.plain or query.tokens, candidate.plain or candidate.tokens, abjad, organisation, literal)
         if plain.score > result.score:
             result = plain
     if (CJK in query.scripts) != (CJK in candidate.scripts) and (
@@ -329,7 +375,7 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     return result
 
 
-def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
+def _align(q_units, c_units, abjad, literal, used_q, used_c, pairs) -> None:
     """Greedy alignment: the most similar pairs first, each word used once."""
     scored = []
     for qi, qt, qw in q_units:
@@ -338,7 +384,7 @@ def _align(q_units, c_units, abjad, used_q, used_c, pairs) -> None:
                 continue  # joining on both sides is just two single-word pairs
             if (len(qi) > 1 and len(ct) == 1) or (len(ci) > 1 and len(qt) == 1):
                 continue  # words joined are never an initial ("Henry Bridges" is not "H.")
-            sim, how = token_similarity(qt, ct, abjad)
+            sim, how = token_similarity(qt, ct, abjad, literal)
             if len(qi) > 1 or len(ci) > 1:
                 if sim < JOINED_MIN:
                     continue  # a loose match of words joined is chance ("Lisa Patrick" / "Fitzpatrick")
@@ -363,7 +409,9 @@ def _acronym(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: bool) -> NameComparison:
+def _compare(
+    q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: bool, literal: bool = False
+) -> NameComparison:
     if not q or not c:
         return _NO_MATCH
     if sorted(q) == sorted(c):
@@ -380,11 +428,11 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
     # "SiemensAG" / "Siemens AG").
     singles_q = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(q)]
     singles_c = [(frozenset({i}), t, token_weight(t)) for i, t in enumerate(c)]
-    _align(singles_q, singles_c, abjad, used_q, used_c, pairs)
+    _align(singles_q, singles_c, abjad, literal, used_q, used_c, pairs)
     left_q, left_c = len(used_q) < len(q), len(used_c) < len(c)
     if (left_q and left_c) or ((left_q or left_c) and any(p.similarity < 0.9 for p in pairs)):
         used_q.clear(), used_c.clear(), pairs.clear()
-        _align(_units(q), _units(c), abjad, used_q, used_c, pairs)
+        _align(_units(q), _units(c), abjad, literal, used_q, used_c, pairs)
     unmatched_q = [i for i in range(len(q)) if i not in used_q]
     unmatched_c = [i for i in range(len(c)) if i not in used_c]
     full_pairs = sum(1 for p in pairs if p.weight >= 1.0)
@@ -446,12 +494,13 @@ def _compare(q: tuple[str, ...], c: tuple[str, ...], abjad: bool, organisation: 
     if any(token_weight(t) >= 1.0 for t in unmatched_c) and full_pairs <= 1:
         # One word in common ("Bagheri" vs "Mohammad Hossein Bagheri") is a lead, not a
         # name match; except an organisation's distinctive one-word name as the first
-        # word of the candidate's ("Faberlic" / "Faberlic Europe Sp. z o.o.").
+        # word of the candidate's ("Faberlic" / "Faberlic Europe Sp. z o.o."), in any
+        # spelling of it ("Faberlick").
         distinctive = (
             organisation
             and len(q) == 1
             and len(q[0]) >= 6
-            and q[0] == c[0]
+            and any(p.candidate == c[0] and p.similarity >= 0.9 for p in pairs)
             and sum(1 for t in unmatched_c if token_weight(t) >= 1.0) == 1
         )
         if not distinctive:

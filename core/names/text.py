@@ -124,7 +124,7 @@ _JOINERS_RE = re.compile(r"['`´’ʻʼʿʾ]")
 _SPLIT_RE = re.compile(r"[^a-z0-9]+")
 
 
-_DOTTED_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_DOTTED_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}(?:[A-Za-z]\b)?")  # "L.X.C" too
 
 
 def has_digraph_letters(text: str) -> bool:

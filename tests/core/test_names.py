@@ -3,6 +3,7 @@
 import pytest
 
 from core import names as n
+from core.names.compare import HAN_READING_CAP
 
 
 @pytest.mark.parametrize(
@@ -227,6 +228,7 @@ def test_identifier_keys_ignore_spacing_and_punctuation():
         ("김종은", "김정은", "person"),  # Hangul: another syllable, though both romanise "jong"
         ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc.", "organisation"),  # Roman numerals
         ("Nantahala Capital Offshore Fund, Ltd.", "Nantahala Capital Offshore Fund I, Ltd.", "organisation"),
+        ("The Sigma Group", "The Cigna Group", "organisation"),  # one edit only in the romanisation fold
     ],
 )
 def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kind):
@@ -246,12 +248,16 @@ def test_false_alerts_of_issue_20_stay_below_the_threshold(query, candidate, kin
         ("NOUREDDINE BEN ALI BEN BELKASSEM DR", "Noureddine Ben Ali Ben Belkassem DRISSI", "person"),  # cut short
         ("Al Qaeda", "Al-Qa'ida/Islamic Army", "organisation"),  # a slash separates two names
         ("faberlic", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # a one-word company name
+        ("faberlick", "FABERLIC EUROPE Sp. z o.o.", "organisation"),  # ... in another spelling
         ("امیر حسین رضایی", "Amir Hossein Rezaei", "person"),  # Persian ض is z
         (
             "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",  # a legal form cut short
             "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
             "organisation",
         ),
+        ("Shi Jinping", "Xi Jinping", "person"),  # pinyin x heard as sh
+        ("Hsi Jinping", "Xi Jinping", "person"),  # ... and spelled hs (Wade-Giles)
+        ("LXC Aviation", "L.X.C Aviation", "organisation"),  # initials dotted but the last
     ],
 )
 def test_misses_of_issue_20_now_match(query, candidate, kind):
@@ -305,3 +311,43 @@ def test_a_query_of_unknown_kind_reads_number_words_as_a_persons_record_does():
 )
 def test_a_search_word_finds_a_name_whose_analysis_changed_it(word, name):
     assert set(n.search_word_keys(word)) <= n.search_keys(name)
+
+
+@pytest.mark.parametrize(
+    "query, candidate",
+    [
+        ("習近平", "习近平"),  # traditional and simplified: one character each
+        ("馬英九", "马英九"),
+    ],
+)
+def test_han_names_compare_characters_in_one_form(query, candidate):
+    assert n.similarity(query, candidate, "person") == 1.0
+
+
+def test_han_characters_that_only_read_alike_are_a_lead_not_a_match():
+    # 高石 and 高市 are both "gao shi": by their pinyin the two names are one, by their
+    # characters they are not; the pinyin keeps the candidate as a lead below the threshold.
+    same_reading = n.similarity("高石早苗", "高市早苗", "person")
+    assert same_reading == HAN_READING_CAP < 0.7
+    assert n.similarity("高石早苗", "高市秀雄", "person") < same_reading
+
+
+@pytest.mark.parametrize(
+    "query, candidate",
+    [
+        ("山田太郎", "Yamada Taro"),  # kanji read the Japanese way, not as pinyin "shan tian tai lang"
+        ("田中花子", "Tanaka Hanako"),
+        ("高市早苗", "Takaichi Sanae"),
+        ("安倍晋三", "Abe Shinzo"),  # a long vowel written short (Shinzou), as the lists write it
+        ("井上健一", "Kenichi Inoue"),  # ... but Inoue's "ou" is two syllables
+        ("习近平", "Xi Jinping"),  # a Chinese name still by its pinyin
+    ],
+)
+def test_kanji_names_match_their_latin_spelling(query, candidate):
+    assert n.similarity(query, candidate, "person") >= 0.7
+
+
+def test_a_kanji_name_is_found_by_its_japanese_reading():
+    query = {k for k, _ in n.query_keys(n.analyse("山田太郎", "person"))}
+    assert n.name_key(n.analyse("Yamada Taro", "person")) in query
+    assert n.name_key(n.analyse("Taro Yamada", "person")) in n.token_keys(n.analyse("山田太郎", "person"))
