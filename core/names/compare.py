@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 
-from .han import is_han, japanese_reading, simplified
+from .han import is_han, simplified
 from .keys import abjad_forms, fold, key_skeleton, skeleton
 from .text import (
     ABJADS,
@@ -62,20 +62,6 @@ class AnalysedName:
         if self.scripts == {CJK} and letters and all(is_han(c) or "\uac00" <= c <= "\ud7a3" for c in letters):
             return tuple(map(simplified, letters))
         return ()
-
-    @cached_property
-    def japanese(self) -> AnalysedName | None:
-        """The name read the Japanese way when it is written in kanji (with or without
-        kana; not Hangul): "山田太郎" as "yamada taro" beside its pinyin "shan tian tai
-        lang". A kanji name may be Chinese or Japanese; the comparison tries both."""
-        if CJK not in self.scripts or not any(is_han(c) for c in self.original):
-            return None
-        if any("\uac00" <= c <= "\ud7a3" for c in self.original):
-            return None
-        reading = analyse(japanese_reading(self.original), self.kind)
-        if not reading.tokens or reading.tokens == self.tokens:
-            return None
-        return replace(reading, original=self.original, scripts=self.scripts)
 
     @cached_property
     def alternatives(self) -> tuple[AnalysedName, ...]:
@@ -341,16 +327,7 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
         if by_reading.score > by_character.score:
             return replace(by_reading, score=min(by_reading.score, HAN_READING_CAP))
         return by_character
-    result = _compare_read(query, candidate)
-    if CJK in query.scripts or CJK in candidate.scripts:
-        # A kanji name against another script: read the Japanese way as well as in pinyin.
-        for q, c in ((query.japanese, candidate), (query, candidate.japanese)):
-            # (only a reading with a word key in common can match; most share none)
-            if q is not None and c is not None and token_key_set(q.tokens) & token_key_set(c.tokens):
-                reading = _compare_read(q, c)
-                if reading.score > result.score:
-                    result = reading
-    return result
+    return _compare_read(query, candidate)
 
 
 def _compare_read(query: AnalysedName, candidate: AnalysedName) -> NameComparison:

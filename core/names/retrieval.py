@@ -63,9 +63,6 @@ def query_keys(name: AnalysedName, joined: bool = True) -> list[tuple[str, int]]
     if name.tokens:
         out.append((name_key(name), -1))
         out.append((spelling_key(name), -3))
-    if name.japanese is not None:
-        # a kanji name is found by its Japanese reading too ("山田太郎": yamada taro)
-        out.extend(query_keys(name.japanese, joined))
     return out
 
 

@@ -332,22 +332,5 @@ def test_han_characters_that_only_read_alike_are_a_lead_not_a_match():
     assert n.similarity("高石早苗", "高市秀雄", "person") < same_reading
 
 
-@pytest.mark.parametrize(
-    "query, candidate",
-    [
-        ("山田太郎", "Yamada Taro"),  # kanji read the Japanese way, not as pinyin "shan tian tai lang"
-        ("田中花子", "Tanaka Hanako"),
-        ("高市早苗", "Takaichi Sanae"),
-        ("安倍晋三", "Abe Shinzo"),  # a long vowel written short (Shinzou), as the lists write it
-        ("井上健一", "Kenichi Inoue"),  # ... but Inoue's "ou" is two syllables
-        ("习近平", "Xi Jinping"),  # a Chinese name still by its pinyin
-    ],
-)
-def test_kanji_names_match_their_latin_spelling(query, candidate):
-    assert n.similarity(query, candidate, "person") >= 0.7
-
-
-def test_a_kanji_name_is_found_by_its_japanese_reading():
-    query = {k for k, _ in n.query_keys(n.analyse("山田太郎", "person"))}
-    assert n.name_key(n.analyse("Yamada Taro", "person")) in query
-    assert n.name_key(n.analyse("Taro Yamada", "person")) in n.token_keys(n.analyse("山田太郎", "person"))
+def test_a_chinese_name_in_han_characters_matches_its_pinyin():
+    assert n.similarity("习近平", "Xi Jinping", "person") >= 0.7
