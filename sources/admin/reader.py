@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import provenance, services
 from .. import text as textlib
 from ..mentions import mention_finder
-from ..models import Claim, Evidence, ReanchorProblem, Source
+from ..models import Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
 # The reader shows a long article in parts of about this many characters: finding the
@@ -83,7 +83,8 @@ class CiteForm(forms.Form):
     quote = forms.CharField(
         strip=False, error_messages={"required": "The selection is empty: select the words that state the claim."}
     )
-    claim = forms.IntegerField(error_messages={"required": "Choose the claim this quote backs."})
+    # "<pk>" or "<pk>:<property>" (provenance.parse_claim_reference)
+    claim = forms.CharField(error_messages={"required": "Choose the claim this quote backs."})
     translation = forms.CharField(required=False, help_text="English translation of a non-English quote.")
     text_sha256 = forms.CharField()
 
@@ -98,13 +99,7 @@ class CiteForm(forms.Form):
         return value
 
     def clean_claim(self):
-        pk = self.cleaned_data["claim"]
-        claim = Claim.objects.filter(pk=pk).first()
-        if claim is None:
-            raise ValidationError(f"There is no claim {pk}.")
-        if claim.is_deprecated:
-            raise ValidationError("This claim is deprecated; reinstate it before citing it.")
-        return claim.specific()
+        return provenance.claim_reference(self.cleaned_data["claim"])
 
     def clean(self):
         data = super().clean()
