@@ -201,6 +201,25 @@ class Citation(models.Model):
         super().save(*args, **kwargs)
 
 
+class ClaimCitationsField(models.ManyToManyField):
+    """Claim.citations as forms (the admin's citations widget) read and save it: the
+    citations backing the claim itself, never those backing one of its properties
+    (Evidence.property), which the widget would otherwise show as the claim's and whose
+    evidence ``.set()`` would delete with a citation taken off the list."""
+
+    def value_from_object(self, obj):
+        if obj.pk is None:
+            return []
+        return [e.citation for e in obj.evidence.all() if not e.property]  # prefetched by the admin's inlines
+
+    def save_form_data(self, instance, data):
+        wanted = {c.pk: c for c in data or ()}
+        own = Evidence.objects.filter(claim=instance, property="")
+        own.exclude(citation_id__in=list(wanted)).delete()
+        have = set(own.values_list("citation_id", flat=True))
+        Evidence.objects.bulk_create(Evidence(claim=instance, citation=c) for pk, c in wanted.items() if pk not in have)
+
+
 @tracked()
 class Claim(models.Model):
     """One fact of the write model, backed by citations; deprecated, never deleted."""
@@ -214,7 +233,8 @@ class Claim(models.Model):
         SANCTION_TARGET = "sanctiontarget", "sanction target"
 
     claim_type = EnumField(choices=Type.choices, editable=False)
-    citations = models.ManyToManyField(Citation, through="Evidence", related_name="claims", blank=True)
+    # Every citation linked to the claim, its properties' too; forms edit only the claim's own.
+    citations = ClaimCitationsField(Citation, through="Evidence", related_name="claims", blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False

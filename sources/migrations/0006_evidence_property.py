@@ -5,6 +5,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+import sources.models
+
 
 class Migration(migrations.Migration):
 
@@ -14,6 +16,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='claim',
+            name='citations',
+            field=sources.models.ClaimCitationsField(blank=True, related_name='claims', through='sources.Evidence', to='sources.citation'),
+        ),
         pgtrigger.migrations.RemoveTrigger(
             model_name='evidence',
             name='insert_insert',

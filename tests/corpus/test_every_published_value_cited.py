@@ -43,8 +43,9 @@ def cited_values(doc):
         for t in doc["targets"]:
             yield f"target {t['entity']}", t["citations"]
             for measure in t["measures"]:
-                yield f"target {t['entity']} measure {measure}", (t.get("property_citations") or {}).get(
-                    f"measures:{measure}"
+                yield (
+                    f"target {t['entity']} measure {measure}",
+                    (t.get("property_citations") or {}).get(f"measures:{measure}"),
                 )
 
 

@@ -13,7 +13,7 @@ from publishing import exports, services
 from publishing.publication import WorkflowError
 from sources import services as sources_services
 from sources.models import Evidence
-from tests.builders import approve_now, citation, jsonl_documents, read_export
+from tests.builders import admin_form_data, approve_now, change_page, citation, jsonl_documents, read_export
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,25 @@ def test_the_reader_offers_and_cites_a_property_and_refuses_one_the_claim_lacks(
     assert list(errors) == ["claim"] and "title" in errors["claim"][0]
     nonsense = client.post(url, cite_post(world.src, f"{world.person.pk}:x:y:z", "on Monday"))
     assert nonsense.status_code == 400 and list(nonsense.json()["errors"]) == ["claim"]
+
+
+def test_the_admin_shows_each_value_with_its_quotes_and_a_save_keeps_them(world, role_client):
+    Person.objects.create(entity=world.person, birth_date="1961", nationalities=["IR"])
+    said = citation(world.src, "said on Monday")
+    Evidence.objects.create(claim=world.person, citation=said, property="birth_date")
+    client = role_client("curator")
+    url, page = change_page(client, world.person)
+    html = page.content.decode()
+    assert "<li>birth date: 1961: “said on Monday” (" in html
+    assert '<li>nationality: IR: <strong class="errornote">no citation</strong></li>' in html
+    # The citations widget edits the claim's own citations: the birth date's isn't among them.
+    form = page.context["adminform"].form
+    assert [c.pk for c in form.initial["citations"]] == [world.salami.pk]
+
+    post = admin_form_data(page)
+    response = client.post(url, post)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert set(world.person.evidence.values_list("citation__quote", "property")) == {
+        ("Maj. Gen. Hossein Salami", ""),
+        ("said on Monday", "birth_date"),
+    }
