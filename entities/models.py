@@ -68,6 +68,8 @@ class Entity(Claim):
             .prefetch_related("organisation__parent__names", "merged_into__names")
         )
 
+    property_keys = r"title|gender|birth_date|org_kind|(nationalities|countries):[A-Z]{2}"
+
     def details(self):
         """The person or organisation details row, or None (not saved yet)."""
         name = "person" if self.kind == self.Kind.PERSON else "organisation"

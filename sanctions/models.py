@@ -148,6 +148,8 @@ class SanctionAction(Claim):
         followed by its properties (a date, a measure: ClaimProperty)."""
         return ClaimProperty.of([self, *self.targets.all()])
 
+    property_keys = "announced_date|in_force_date|end_date"
+
     def cited_properties(self):
         """The action's dates: each published, so each needs citations of its own."""
         return self.properties_of(self.announced_date, self.in_force_date, self.end_date)
@@ -205,6 +207,8 @@ class SanctionTarget(Claim):
 
     def owner_record(self):
         return self.action
+
+    property_keys = "measures:[a-z_]+"
 
     def cited_properties(self):
         """Each measure: published, so each needs citations of its own."""

@@ -268,6 +268,10 @@ class Claim(models.Model):
         whose trace page shows it. Claim models that live on another record override it."""
         return self
 
+    # A regular expression every Evidence.property of this claim model matches (the keys
+    # cited_properties() gives); empty: no property. verify_provenance checks it.
+    property_keys = ""
+
     def cited_properties(self):
         """[(key, label)] of the values of this claim that partners see besides the claim
         itself, each needing its own citations (Evidence.property = key); only the
