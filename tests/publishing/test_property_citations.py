@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from entities.models import Entity, Person
-from publishing import exports, services
+from publishing import exports, review, services
 from publishing.publication import WorkflowError
 from sources import services as sources_services
 from sources.models import Evidence
@@ -144,3 +144,9 @@ def test_the_admin_shows_each_value_with_its_quotes_and_a_save_keeps_them(world,
         ("Maj. Gen. Hossein Salami", ""),
         ("said on Monday", "birth_date"),
     }
+
+
+def test_the_review_page_shows_a_values_quotes_as_quotes():
+    cited = {"birth_date": [{"source": "src_a", "start": 0, "end": 6, "quote": "TEHRAN", "translation": ""}]}
+    html = review.render(cited, {})
+    assert "<dt>birth date</dt>" in html and "<q>TEHRAN</q>" in html and "{" not in html
