@@ -252,7 +252,9 @@ def hostile_world(curator, reviewer):
         summary=f"Listed {SCRIPT}",
     )
     action.citations.add(script)
-    SanctionTarget.objects.create(action=action, entity=firm, measures=["asset_freeze"]).citations.add(img)
+    target = SanctionTarget.objects.create(action=action, entity=firm, measures=["asset_freeze"])
+    target.citations.add(img)
+    cite_properties(target, img)
     publish_edits(SimpleNamespace(curator=curator, reviewer=reviewer), man, firm, action)
     Name.objects.create(entity=man, value=IMG, type=Name.Type.ALIAS, lang="en").citations.add(img)
     pending = services.record_edit(curator, man)
