@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The banner of change sets a reviewer sent back (publishing.notices).
+                "publishing.notices.returned_change_sets",
             ],
         },
     },

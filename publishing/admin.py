@@ -6,17 +6,17 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import re_path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin
 from core.instants import parse_instant
 from core.pagination import related_count
 
-from . import diffs, review, services
+from . import diffs, discarding, notices, review, services
 from .history import record_history
 from .models import ChangeSet, ChangeSetItem, PublishedVersion
 from .templatetags.publishing import pretty_json
@@ -103,8 +103,51 @@ class PublishedRecordAdminMixin:
             context.update(
                 published_head=head,
                 pending_change_set=pending.change_set if pending else None,
+                discard_url=_discard_url(obj)
+                if head is None and pending and discarding.may_discard(request.user, pending.change_set)
+                else "",
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/discard/",
+                self.admin_site.admin_view(self.discard_view),
+                name=f"{opts.app_label}_{opts.model_name}_discard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def discard_view(self, request, object_id):
+        """Discard a never-published record, after a confirmation page listing what goes."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with id {object_id} (discarded already?).")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        key = services.record_key(obj)
+        pending = services.pending_item(key)
+        if request.method == "POST":
+            try:
+                change_set = discarding.discard(request.user, obj, request.POST.get("reason", ""))
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]))
+            messages.success(request, f"{obj} was discarded; it is no longer part of change set #{change_set.pk}.")
+            return redirect("admin:publishing_changeset_change", change_set.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Discard the draft {obj}?",
+            "opts": self.model._meta,
+            "object": obj,
+            "goes": discarding.what_goes(obj),
+            "published": bool(services.heads([key])),
+            "change_set": pending.change_set if pending else None,
+            "blockers": discarding.blockers([key]),
+        }
+        return TemplateResponse(request, "admin/publishing/discard_confirmation.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)
@@ -139,6 +182,11 @@ class PublishedRecordAdminMixin:
             "as_of_error": as_of_error,
         }
         return TemplateResponse(request, "admin/publishing/record_history.html", context)
+
+
+def _discard_url(record):
+    opts = record._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_discard", args=[record.pk])
 
 
 def _comparison(key, asked):
@@ -226,8 +274,41 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.decide),
                 name="publishing_changeset_decide",
             ),
+            path(
+                "<int:pk>/abandon/",
+                self.admin_site.admin_view(self.abandon_view),
+                name="publishing_changeset_abandon",
+            ),
             *super().get_urls(),
         ]
+
+    def abandon_view(self, request, pk):
+        """Abandon a change set, after a confirmation page listing what is discarded and
+        what is put back as published."""
+        change_set = get_object_or_404(ChangeSet, pk=pk)
+        if not self.has_view_or_change_permission(request, change_set):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                discarding.abandon(change_set, request.user, request.POST.get("reason", ""))
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Change set #{pk} abandoned.")
+            return redirect("admin:publishing_changeset_change", pk)
+        keys = services.pending_keys(change_set)
+        published = services.heads(keys)
+        names = review.captions([{"key": key, "changes": []} for key in keys])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Abandon change set #{pk}?",
+            "opts": self.model._meta,
+            "change_set": change_set,
+            "drafts": [(key, names.get(key[1], "")) for key in keys if key not in published],
+            "reverted": [(key, names.get(key[1], ""), published[key]) for key in keys if key in published],
+            "may_abandon": discarding.may_discard(request.user, change_set),
+        }
+        return TemplateResponse(request, "admin/publishing/changeset/abandon_confirmation.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         change_set = get_object_or_404(ChangeSet, pk=object_id)
@@ -237,11 +318,21 @@ class ChangeSetAdmin(admin.ModelAdmin):
         keys = [row["key"] for row in rows]  # the pending records, whose revisions approval checks
         if not rows and change_set.state == ChangeSet.State.PUBLISHED:
             rows = review.published_rows(change_set)  # what was approved stays readable
+        abandoned_items = (
+            change_set.items.order_by("record_type", "record_id")
+            if change_set.state == ChangeSet.State.ABANDONED
+            else []
+        )
         urls = _record_admin_urls([row["key"] for row in rows])
+        user = request.user
+        may_discard = discarding.may_discard(user, change_set)
         for row in review.render_rows(rows):
             row["admin_url"] = urls.get(row["key"], "")
-        user = request.user
+            if may_discard and row.get("draft") and not row.get("published") and row["admin_url"]:
+                row["discard_url"] = row["admin_url"].rstrip("/").rsplit("/", 1)[0] + "/discard/"
         editor_ids = services.editor_ids(change_set)
+        # A returned change set, opened: the banner about it has done its job (notices).
+        notices.opened(request, change_set)
         extra = {
             "rows": rows,
             "revisions_json": json.dumps(services.current_revisions(keys)),
@@ -252,6 +343,8 @@ class ChangeSetAdmin(admin.ModelAdmin):
             and user.has_perm("publishing.review_changeset")
             and user.pk not in editor_ids,
             "is_editor": user.pk in editor_ids,
+            "may_abandon": may_discard,
+            "abandoned_items": abandoned_items,
             "published_versions": change_set.published_versions.order_by("seq"),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

@@ -39,6 +39,8 @@ class ChangeSet(models.Model):
         OPEN = "open", "open"
         SUBMITTED = "submitted", "submitted for review"
         PUBLISHED = "published", "approved and published"
+        # Given up by its curators: drafts discarded, edits of published records reverted.
+        ABANDONED = "abandoned", "abandoned"
 
     title = models.CharField(max_length=200, blank=True, help_text="What this batch of edits is about.")
     state = EnumField(choices=State.choices, default=State.OPEN)
@@ -61,7 +63,8 @@ class ChangeSet(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="open") | Q(submitted_by__isnull=False, submitted_at__isnull=False),
+                condition=Q(state__in=["open", "abandoned"])
+                | Q(submitted_by__isnull=False, submitted_at__isnull=False),
                 name="changeset_submitted_has_submitter",
             ),
             models.CheckConstraint(
@@ -121,18 +124,24 @@ class ChangeSetEditor(models.Model):
 
 
 class Decision(models.Model):
-    """The review log of a change set: submitted, rejected (back to open), approved."""
+    """The review log of a change set: submitted, rejected (back to open), approved,
+    abandoned by its curators."""
 
     class Kind(models.TextChoices):
         SUBMIT = "submit", "submitted"
         REJECT = "reject", "rejected"
         APPROVE = "approve", "approved"
+        ABANDON = "abandon", "abandoned"
 
     change_set = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="decisions")
     kind = EnumField(choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # An approval: the last history event id of each write-model table it saw
+    # ({"entities_nameevent": 123, ...}), so abandoning a later change set can put a
+    # record back as this approval published it (publishing.discarding.revert).
+    history_marks = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]

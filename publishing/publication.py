@@ -18,6 +18,9 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from core.copyin import copy_rows, reserve_ids
+from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
+from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
+from sources.models import Claim, Evidence
 
 from . import documents, signals, tags
 from .exports.csvfile import csv_row
@@ -387,6 +390,25 @@ def _append(drafts, old_heads, change_set, approver, now):
             f"ON CONFLICT (record_type, record_id) DO UPDATE SET {updates}"
         )
     return versions
+
+
+def event_model(model):
+    """The history (pghistory event) model of a tracked model."""
+    return model._meta.apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+
+
+# The tables a record is made of, whose history lets a record be put back as published.
+HISTORY_MODELS = (Claim, Evidence, Entity, Person, Organisation, Name, Identifier, Relationship)
+HISTORY_MODELS += (SanctionAction, SanctionTarget, Authority, Programme)
+
+
+def history_marks():
+    """The last history event id of each table a record is made of (kept by approvals)."""
+    tables = [event_model(m)._meta.db_table for m in HISTORY_MODELS]
+    selects = ", ".join(f"(SELECT coalesce(max(pgh_id), 0) FROM {connection.ops.quote_name(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def published_as_of(record_type, record_id, when):

@@ -14,7 +14,8 @@ from .models import ChangeSet, ChangeSetEditor, ChangeSetItem, Decision
 SHOWN = 20  # per list; the change set list has the rest
 
 
-def _last_decision(field):
+def last_decision(field):
+    """A subquery: ``field`` of the change set's last decision."""
     return Subquery(Decision.objects.filter(change_set=OuterRef("pk")).order_by("-at", "-id").values(field)[:1])
 
 
@@ -40,10 +41,10 @@ def own_open(user):
         ChangeSet.objects.filter(Q(created_by=user) | Exists(edited), state=ChangeSet.State.OPEN)
         .annotate(
             record_count=related_count(ChangeSetItem, "change_set"),
-            last_kind=_last_decision("kind"),
-            last_comment=_last_decision("comment"),
-            last_by=_last_decision("user__username"),
-            last_at=_last_decision("at"),
+            last_kind=last_decision("kind"),
+            last_comment=last_decision("comment"),
+            last_by=last_decision("user__username"),
+            last_at=last_decision("at"),
         )
         .order_by("-id")[:SHOWN]
     )

@@ -24,6 +24,7 @@ from .publication import (
     WorkflowError,
     draft_documents,
     heads,
+    history_marks,
     ids_by_type,
     publication_problems,
     publish,
@@ -389,5 +390,7 @@ def approve(change_set, user, shown_revisions, comment=""):
         change_set.state = ChangeSet.State.PUBLISHED
         change_set.approved_by, change_set.approved_at = user, timezone.now()
         change_set.save()
-        Decision.objects.create(change_set=change_set, kind=Decision.Kind.APPROVE, user=user, comment=comment)
+        Decision.objects.create(
+            change_set=change_set, kind=Decision.Kind.APPROVE, user=user, comment=comment, history_marks=history_marks()
+        )
     return change_set

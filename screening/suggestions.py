@@ -168,3 +168,15 @@ def _recorded(texts):
     for name in names:
         out.setdefault(name.value.casefold(), name.entity)
     return out
+
+
+def guess_kind(words: str) -> str:
+    """ "person" or "organisation": what the new-entity suggestions make of selected
+    words (the longest suggestion in them decides); two to four capitalised words they
+    make nothing of read as a person's name (a selection is a name without its title);
+    else ""."""
+    found = suggest_new_entities(words)
+    if found:
+        return max(found, key=lambda s: s.end - s.start).kind
+    parts = words.split()
+    return "person" if 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) else ""

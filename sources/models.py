@@ -304,6 +304,7 @@ class ClaimProperty:
         self.claim, self.key, self.label = claim, key, label
         self._meta = claim._meta
         self.claim_type = claim.claim_type
+        self.created_by_id = claim.created_by_id
 
     def __eq__(self, other):
         return isinstance(other, ClaimProperty) and (self.claim.pk, self.key) == (other.claim.pk, other.key)

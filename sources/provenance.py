@@ -115,13 +115,13 @@ def parse_claim_reference(value):
     value = str(value or "").strip()
     pk, _, prop = value.partition(":")
     if not pk.isdigit():
-        raise ValidationError(f"{value!r} is not a claim reference (a claim id, or id:property).")
+        raise ValidationError(f"{value!r} names no claim.")
     claim = Claim.objects.filter(pk=int(pk)).first()
     if claim is None:
         raise ValidationError(f"There is no claim {pk}.")
     claim = claim.specific()
     if claim.is_deprecated:
-        raise ValidationError("This claim is deprecated; reinstate it before citing it.")
+        raise ValidationError(f"Claim {pk} ({claim}) is deprecated; reinstate it before citing it.")
     if prop and prop not in dict(claim.cited_properties()):
         have = ", ".join(key for key, _ in claim.cited_properties()) or "none"
         raise ValidationError(

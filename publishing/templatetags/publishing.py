@@ -17,4 +17,9 @@ def pretty_json(document):
 def work_queue(context):
     """The change sets waiting for the signed-in user (publishing.queue)."""
     user = context["request"].user
-    return {"to_review": queue.to_review(user), "own_open": queue.own_open(user)}
+    own = queue.own_open(user)
+    return {
+        "to_review": queue.to_review(user),
+        "returned": [c for c in own if c.rejected],
+        "own_open": [c for c in own if not c.rejected],
+    }

@@ -16,14 +16,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import provenance, services
+from .. import checklist, provenance, services
 from .. import text as textlib
+from ..creators import creators
 from ..mentions import mention_finder
 from ..models import Evidence, ReanchorProblem, Source
 
@@ -50,14 +53,14 @@ def article_parts(text, size=None):
     return bounds
 
 
-def json_errors(errors, status=400):
-    """{"errors": {field: [message, ...]}, "message": "field: message; ..."}: the panel
-    shows `message`, scripts can read the fields."""
+def json_errors(errors, status=400, **extra):
+    """{"errors": {field: [message, ...]}, "message": "field: message; ...", **extra}: the
+    panel shows `message`, scripts can read the fields."""
     errors = {name: [str(m) for m in msgs] for name, msgs in errors.items()}
     summary = "; ".join(
         f"{name}: {' '.join(msgs)}" if name != "__all__" else " ".join(msgs) for name, msgs in errors.items()
     )
-    return JsonResponse({"errors": errors, "message": summary}, status=status)
+    return JsonResponse({"errors": errors, "message": summary, **extra}, status=status)
 
 
 def record_models():
@@ -77,14 +80,14 @@ def entity_citations(views):
     }
 
 
-class CiteForm(forms.Form):
+class SelectionForm(forms.Form):
+    """A selection of the article (what the cite panel and the create buttons post)."""
+
     start_utf16 = forms.IntegerField(min_value=0)
     end_utf16 = forms.IntegerField(min_value=0)
     quote = forms.CharField(
         strip=False, error_messages={"required": "The selection is empty: select the words that state the claim."}
     )
-    # "<pk>" or "<pk>:<property>" (provenance.parse_claim_reference)
-    claim = forms.CharField(error_messages={"required": "Choose the claim this quote backs."})
     translation = forms.CharField(required=False, help_text="English translation of a non-English quote.")
     text_sha256 = forms.CharField()
 
@@ -97,9 +100,6 @@ class CiteForm(forms.Form):
         if value != self.source.text_sha256:
             raise ValidationError("The source text changed since this page was loaded; reload the page.")
         return value
-
-    def clean_claim(self):
-        return provenance.claim_reference(self.cleaned_data["claim"])
 
     def clean(self):
         data = super().clean()
@@ -154,15 +154,44 @@ class SupersedeForm(forms.Form):
     )
 
 
+def claim_errors(values):
+    """The claims the posted ``claim`` values name (a claim, "<pk>"; or one of its
+    properties, "<pk>:<property>": provenance.claim_reference), and a message for each
+    value that names no live claim or no value of it."""
+    claims, errors = [], []
+    if not values:
+        return [], ["Choose the claim this quote backs."]
+    for value in dict.fromkeys(values):
+        try:
+            claims.append(provenance.claim_reference(value))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return claims, errors
+
+
+def record_json(record):
+    """A record as the cite panel lists it, with the claims a quote can back."""
+    return {
+        "pk": record.pk,
+        "type": record._meta.model_name,
+        "label": str(record),
+        "kind": str(record._meta.verbose_name),
+        "claims": [provenance.ClaimInfo(c).as_json() for c in record.claims()],
+    }
+
+
 class SourceReaderMixin:
-    """For SourceAdmin: the reader, cite, claim-search and supersede views."""
+    """For SourceAdmin: the reader, cite, create, claim-search and supersede views."""
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/read/", wrap(self.reader_view), name=f"{prefix}_read"),
+            path("<path:object_id>/read/view/", wrap(self.reader_part_view), name=f"{prefix}_read_part"),
             path("<path:object_id>/cite/", wrap(self.cite_view), name=f"{prefix}_cite"),
+            path("<path:object_id>/create/", wrap(self.create_view), name=f"{prefix}_create_from_selection"),
+            path("<path:object_id>/selection/", wrap(self.selection_view), name=f"{prefix}_selection"),
             path("<path:object_id>/claims/", wrap(self.claim_search_view), name=f"{prefix}_claims"),
             path("<path:object_id>/supersede/", wrap(self.supersede_view), name=f"{prefix}_supersede"),
             *super().get_urls(),
@@ -193,15 +222,21 @@ class SourceReaderMixin:
     def can_supersede(request, source):
         return request.user.has_perms(["sources.add_source", "sources.add_citation"]) and not source.is_superseded
 
+    @staticmethod
+    def _creators(request):
+        """The creators the user may use: {key: Creator}."""
+        return {key: c for key, c in creators().items() if request.user.has_perms(c.permissions)}
+
     # ------------------------------------------------------------------- the reader
 
-    def reader_view(self, request, object_id):
-        source = self._source(request, object_id)
+    def _part(self, request, source, value):
+        """What the reader shows of one part of the article (all of a short one): the
+        highlighted text, its citations, the mentions and the curator's checklist."""
         views = provenance.source_citations(source)
         # A long article is read part by part (?part=N); offsets stay the article's.
         parts = article_parts(source.text)
         try:
-            number = min(max(int(request.GET.get("part", 1)), 1), len(parts))
+            number = min(max(int(value or 1), 1), len(parts))
         except ValueError:
             number = 1
         lo, hi = parts[number - 1]
@@ -211,25 +246,73 @@ class SourceReaderMixin:
         links = [{"number": i, "start": a, "end": b} for i, (a, b) in enumerate(parts, 1)] if len(parts) > 1 else []
         finder = mention_finder()
         mentions = finder.offers(text, cited)  # offsets into the part
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Read: {source}",
+        new_entities = finder.new_entities(text, mentions, source.language)
+        # The panel's "Select" button selects a suggestion's words as a drag would.
+        utf16 = textlib.utf16_offsets(text, {o for n in new_entities for o in (n.suggestion.start, n.suggestion.end)})
+        return {
             "source": source,
+            "text": text,
             "article": provenance.highlighted(text, shown, [m for m in mentions if not m.cited], offset=lo),
             "citations": {v.citation.pk: v.as_json() for v in shown},
             "citation_count": len(views),
-            "kinds": provenance.KINDS,
             "mentions": mentions,
-            "new_entities": finder.new_entities(text, mentions, source.language),
+            "new_entities": [
+                {"new": n, "start_utf16": utf16[n.suggestion.start], "end_utf16": utf16[n.suggestion.end]}
+                for n in new_entities
+            ],
             "can_add_entity": request.user.has_perm("entities.add_entity"),
             "can_cite": self.can_cite(request, source),
-            "can_supersede": self.can_supersede(request, source),
-            "utf16_length": textlib.utf16_length(text),
+            "checklist": self._checklist(request, source),
             "part": {"number": number, "start": lo, "end": hi, "utf16_start": textlib.utf16_length(source.text[:lo])},
             "parts": links,
         }
+
+    def _checklist(self, request, source):
+        if not self.can_cite(request, source):
+            return []
+        return [
+            {"record": record, "entries": entries, "json": record_json(record)}
+            for record, entries in checklist.uncited(request.user, record_models())
+        ]
+
+    def reader_view(self, request, object_id):
+        source = self._source(request, object_id)
+        part = self._part(request, source, request.GET.get("part"))
+        makers = self._creators(request) if part["can_cite"] else {}
+        context = {
+            **self.admin_site.each_context(request),
+            **part,
+            "opts": self.opts,
+            "title": f"Read: {source}",
+            "kinds": provenance.KINDS,
+            "can_supersede": self.can_supersede(request, source),
+            "utf16_length": textlib.utf16_length(part["text"]),
+            "creators": makers,
+            "action_choices": makers["sanctionaction"].choices() if "sanctionaction" in makers else {},
+            "checklist_data": [item["json"] for item in part["checklist"]],
+        }
         return TemplateResponse(request, "admin/sources/source/reader.html", context)
+
+    def _part_json(self, request, source, number):
+        """The parts of the page a cite changes, drawn by the server as on a load: the
+        article's HTML (its text unchanged), its citations, the mentions panel and the
+        checklist."""
+        part = self._part(request, source, number)
+        return {
+            "article": str(part["article"]),
+            "citations": part["citations"],
+            "mentions_html": render_to_string("admin/sources/source/_mentions.html", part, request),
+            "checklist_html": render_to_string("admin/sources/source/_checklist.html", part, request),
+            "checklist": [item["json"] for item in part["checklist"]],
+            "part": part["part"]["number"],
+        }
+
+    def reader_part_view(self, request, object_id):
+        return require_GET(self._reader_part)(request, object_id)
+
+    def _reader_part(self, request, object_id):
+        source = self._source(request, object_id)
+        return JsonResponse(self._part_json(request, source, request.GET.get("part")))
 
     # --------------------------------------------------------------------- citing
 
@@ -257,25 +340,10 @@ class SourceReaderMixin:
                 records.setdefault(type(record), set()).add(record.pk)
             for model, ids in records.items():
                 found.extend(model.with_claims().filter(pk__in=ids)[:SEARCH_LIMIT])
-        return JsonResponse(
-            {
-                "query": q,
-                "records": [
-                    {
-                        "label": str(record),
-                        "kind": str(record._meta.verbose_name),
-                        "claims": [self._claim_json(c) for c in record.claims()],
-                    }
-                    for record in found
-                ],
-            }
-        )
+        return JsonResponse({"query": q, "records": [record_json(record) for record in found]})
 
-    def cite_view(self, request, object_id):
-        return require_POST(self._cite)(request, object_id)
-
-    def _cite(self, request, object_id):
-        source = self._source(request, object_id)
+    def _refuse_citing(self, request, source):
+        """A JSON error when the user may not cite this source, else None."""
         if not request.user.has_perm("sources.add_citation"):
             return json_errors({"__all__": ["You may not add citations."]}, status=403)
         if source.is_superseded:
@@ -284,25 +352,66 @@ class SourceReaderMixin:
                 "this page is stale. Cite the corrected text instead."
             )
             return json_errors({"source": [stale]})
-        form = CiteForm(source, request.POST)
-        if not form.is_valid():
-            return json_errors(form.errors)
+        return None
+
+    def cite_view(self, request, object_id):
+        return require_POST(self._cite)(request, object_id)
+
+    def _cite(self, request, object_id):
+        """Cite the selection for every posted ``claim``, all or none."""
+        source = self._source(request, object_id)
+        refused = self._refuse_citing(request, source)
+        if refused:
+            return refused
+        form = SelectionForm(source, request.POST)
+        claims, claim_problems = claim_errors(request.POST.getlist("claim"))
+        errors = {**form.errors} if not form.is_valid() else {}
+        if claim_problems:
+            errors["claim"] = claim_problems
+        if errors:
+            return json_errors(errors)
+        for claim in claims:
+            opts = claim._meta
+            if not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+                return json_errors({"claim": [f"You may not change {opts.verbose_name_plural} ({claim})."]}, status=403)
         data = form.cleaned_data
-        claim = data["claim"]
-        opts = claim._meta
-        if not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-            return json_errors({"claim": [f"You may not change {opts.verbose_name_plural}."]}, status=403)
         try:
-            citation, created, linked = services.cite(
-                source, data["start"], data["end"], claim, request.user, translation=data["translation"]
-            )
+            with transaction.atomic():
+                results = self._cite_all(request, source, data, claims)
         except ValidationError as exc:
             return json_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
-        info = provenance.ClaimInfo(claim)
-        if linked:
-            message = f"“{citation.quote}” now backs {info.type_label} {info.label}."
+        return self._cited_response(request, source, results)
+
+    @staticmethod
+    def _cite_all(request, source, data, claims):
+        """[(claim, citation, citation created, evidence linked)]: the selection cited
+        for each claim; a claim that can't be cited raises ValidationError naming it (the
+        caller's transaction then saves nothing)."""
+        results = []
+        for claim in claims:
+            try:
+                citation, created, linked = services.cite(
+                    source, data["start"], data["end"], claim, request.user, translation=data["translation"]
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "source" in exc.error_dict:
+                    raise  # the source, not the claim: say so as a single cite does
+                raise ValidationError({"claim": [f"Claim {claim.pk} ({claim}): {' '.join(exc.messages)}"]}) from None
+            results.append((claim, citation, created, linked))
+        return results
+
+    def _cited_response(self, request, source, results, status=None, **extra):
+        """The JSON answer to a cite: what was linked, and the article part drawn anew."""
+        citation = results[0][1]
+        linked_any = any(linked for *_, linked in results)
+        backed = "; ".join(
+            f"{info.type_label} {info.label}" + ("" if linked or not linked_any else " (already)")
+            for info, linked in ((provenance.ClaimInfo(claim), linked) for claim, _, _, linked in results)
+        )
+        if linked_any:
+            message = f"“{citation.quote}” now backs {backed}."
         else:
-            message = f"“{citation.quote}” already backed {info.type_label} {info.label}; nothing changed."
+            message = f"“{citation.quote}” already backed {backed}; nothing changed."
         return JsonResponse(
             {
                 "message": message,
@@ -313,12 +422,77 @@ class SourceReaderMixin:
                     "quote": citation.quote,
                     "admin_url": provenance.admin_change_url(citation),
                 },
-                "citation_created": created,
-                "linked": linked,
-                "claim": info.as_json(),
+                "citation_created": any(created for _, _, created, _ in results),
+                "linked": linked_any,
+                "claims": [provenance.ClaimInfo(claim).as_json() for claim, *_ in results],
+                "claim": provenance.ClaimInfo(results[0][0]).as_json(),
+                "view": self._part_json(request, source, request.POST.get("part")),
+                **extra,
             },
-            status=201 if linked else 200,
+            status=status or (201 if linked_any else 200),
         )
+
+    # ------------------------------------------------------- creating from a selection
+
+    def selection_view(self, request, object_id):
+        return require_GET(self._selection)(request, object_id)
+
+    def _selection(self, request, object_id):
+        """What the panel shows for selected words before anything is created: the kind
+        of entity they read as, and the recorded entities they may already name."""
+        self._source(request, object_id)
+        words = " ".join(request.GET.get("words", "").split())[:500]
+        makers = self._creators(request)
+        kind = mention_finder().guess_kind(words) if words else ""
+        candidates = []
+        if kind in makers and words:
+            candidates = self._candidates(makers[kind], words)
+        return JsonResponse({"words": words, "kind": kind, "candidates": candidates})
+
+    @staticmethod
+    def _candidates(creator, words):
+        return [{**record_json(c.record), "name": c.name, "score": c.score} for c in creator.candidates(words)]
+
+    def create_view(self, request, object_id):
+        return require_POST(self._create)(request, object_id)
+
+    def _create(self, request, object_id):
+        """Create a record from the selection (``what``: a creator's key) and cite the
+        selection for its claims, in one transaction."""
+        source = self._source(request, object_id)
+        refused = self._refuse_citing(request, source)
+        if refused:
+            return refused
+        creator = creators().get(request.POST.get("what", ""))
+        if creator is None:
+            return json_errors({"what": [f"Choose what to create: {', '.join(creators())}."]})
+        if not request.user.has_perms(creator.permissions):
+            return json_errors({"what": [f"You may not do this: {creator.label.lower()}."]}, status=403)
+        form = SelectionForm(source, request.POST)
+        if not form.is_valid():
+            return json_errors(form.errors)
+        data = form.cleaned_data
+        words = data["quote"].strip()
+        if request.POST.get("confirm_new") != "1":
+            candidates = self._candidates(creator, words)
+            if candidates:
+                listed = "; ".join(f"{c['label']} ({c['score']:.2f})" for c in candidates)
+                refusal = (
+                    f"Already recorded? {listed}. Add the words as a name of one of these, "
+                    "or post confirm_new=1 to create a new record anyway."
+                )
+                return json_errors({"confirm_new": [refusal]}, candidates=candidates)
+        bounds = textlib.sentence_bounds(source.text, data["start"], data["end"])
+        context = {"source": source, "sentence": source.text[bounds.lo : bounds.hi]}
+        try:
+            with transaction.atomic():
+                claims = creator.create(request.user, words, request.POST, context)
+                results = self._cite_all(request, source, data, claims)
+        except ValidationError as exc:
+            return json_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+        record = claims[0].owner_record()
+        record = type(record).with_claims().get(pk=record.pk)
+        return self._cited_response(request, source, results, status=201, record=record_json(record))
 
     # ------------------------------------------------------------------ superseding
 

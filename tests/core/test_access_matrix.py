@@ -23,7 +23,7 @@ from core.models import LoginFailure
 from entities.models import Entity
 from partners.models import AccessLogEntry, ApiKey, AuthFailure
 from publishing.models import ChangeSet
-from sanctions.models import SanctionAction
+from sanctions.models import Authority, Programme, SanctionAction
 from sources.models import Citation, ReanchorProblem, Source
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +147,19 @@ def expectations(source):
         url = reverse("admin:publishing_changeset_decide", args=[change_set.pk, decision])
         add("publishing_changeset_decide", "GET", url, allow(NOBODY, denied=405))
         add("publishing_changeset_decide", "POST", url, allow(deciders, 302))
+    # abandoning: anyone who reads change sets sees the page (it says who may); the POST is
+    # for an editor of the set (the corpus's curator), who is sent back with the refusal
+    # (it is published), everyone else refused
+    abandon = reverse("admin:publishing_changeset_abandon", args=[change_set.pk])
+    add("publishing_changeset_abandon", "GET", abandon, allow(READERS))
+    add("publishing_changeset_abandon", "POST", abandon, allow({"curator"}, 302))
+    # discarding a draft: for those who may change the record; these are published, so
+    # the page says no and a POST is sent back with the reason
+    for model in (Entity, SanctionAction, Authority, Programme):
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}"
+        discard = reverse(f"admin:{prefix}_discard", args=[model.objects.order_by("pk").first().pk])
+        add(f"{prefix}_discard", "GET", discard, allow(EDITORS))
+        add(f"{prefix}_discard", "POST", discard, allow(EDITORS, 302))
 
     # the site's own pages
     add("index", "GET", reverse("admin:index"), allow(READERS))

@@ -71,11 +71,13 @@ def test_a_curator_sees_their_rejected_and_open_change_sets(client, users):
     services.reject(rejected, users.reviewer, "The rank is not in the quote; cite it.")
     submitted_set(users.curator2, "Someone else's", "Hassan Tehrani")
     client.force_login(users.curator)
-    own = section(client.get(HOME), "own-open")
-    assert own.index(f"#{rejected.pk} Drone suppliers") < own.index(f"#{opened.pk}<")  # rejected first
-    assert "Rejected by rita" in own and "The rank is not in the quote; cite it." in own
+    home = client.get(HOME)
+    returned, own = section(home, "returned"), section(home, "own-open")
+    assert "Your change sets returned to you" in returned and f"#{rejected.pk} Drone suppliers" in returned
+    assert "Rejected by rita" in returned and "The rank is not in the quote; cite it." in returned
+    assert f"#{rejected.pk} Drone suppliers" not in own
     assert reverse("admin:publishing_changeset_change", args=[opened.pk]) in own
-    assert "Someone else" not in own
+    assert "Someone else" not in returned + own
 
 
 def test_the_home_page_takes_as_many_queries_for_many_change_sets_as_for_one(client, users):
@@ -95,5 +97,5 @@ def test_the_home_page_takes_as_many_queries_for_many_change_sets_as_for_one(cli
     make(1)
     few = queries(users.reviewer), queries(users.curator)
     make(4)
-    assert section(client.get(HOME), "own-open").count("Rejected by rob") >= 4  # the page grew...
+    assert section(client.get(HOME), "returned").count("Rejected by rob") >= 4  # the page grew...
     assert (queries(users.reviewer), queries(users.curator)) == few  # ...its queries didn't

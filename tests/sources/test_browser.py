@@ -15,7 +15,7 @@ from django.core.management import call_command
 from entities.models import Entity
 from sources import services
 from sources.models import Citation, Source
-from tests.builders import IMG, SCRIPT, citation, hostile_world, person
+from tests.builders import IMG, SCRIPT, citation, entity, hostile_world, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,7 +107,7 @@ def select_and_open_panel(page, phrase):
 def cite_to(page, search, record_label, claim_id):
     page.fill(".cite-search", search)
     page.click(f".cite-records button:has-text('{record_label}')")
-    page.select_option(".cite-claim", str(claim_id))
+    page.check(f".cite-claims input[value='{claim_id}']")
     page.click(".cite-save")
 
 
@@ -141,7 +141,7 @@ def test_a_curator_cites_a_phrase_of_the_german_seed_article(page):
     assert stored.quote == source.text[stored.start : stored.end]
     assert alabuga.citations.filter(pk=stored.pk).exists()
     assert stored.created_by.username == "cora"
-    # the page reloads and draws the new citation like every other
+    # the new citation is drawn like every other, without a page load
     page.wait_for_selector(f'.cite[data-citations~="{stored.pk}"]', state="attached")
 
 
@@ -216,10 +216,12 @@ def test_a_curator_accepts_a_suggested_mention_and_it_becomes_a_citation(page):
     assert mark.inner_text() == "John Kirby"
     screenshot(page, "reader-mentions.png")
 
+    page.evaluate("window.marker = 'still this page'")
     item.locator(".mention-accept").click()
-    item.locator(".mention-status").wait_for(state="visible")
-    assert item.locator(".mention-status").inner_text() == f"“John Kirby” now backs name {kirby.caption}."
-    page.wait_for_selector('#article .cite:has-text("John Kirby")', state="attached")  # reloaded
+    page.wait_for_selector("#reader-status", state="visible")
+    assert page.inner_text("#reader-status") == f"“John Kirby” now backs name {kirby.caption}."
+    page.wait_for_selector('#article .cite:has-text("John Kirby")', state="attached")  # drawn anew
+    assert page.evaluate("window.marker") == "still this page"  # no page load
     stored = Citation.objects.get(source=source)
     assert (stored.start, stored.end, stored.quote) == (start, start + len("John Kirby"), "John Kirby")
     assert [c.specific() for c in stored.claims.all()] == [kirby.names.get(value="John Kirby")]
@@ -356,3 +358,154 @@ def test_a_selection_in_a_later_part_of_a_long_article_is_stored_at_the_articles
     assert page.is_hidden(".cite-error"), page.inner_text(".cite-error")
     stored = Citation.objects.get(source=source)
     assert (stored.start, stored.end, stored.quote) == (start, start + len(phrase), phrase)
+
+
+# ------------------------------------------------------------------ the workbench
+
+ARTICLE = (
+    "Washington. The Treasury designated Amir Rezaei and Kavir Drone Industries on Monday,\r\n"
+    "freezing all their assets in the United States. Rezaei denied it."
+).replace("\r\n", "\n")
+
+
+def no_page_load_since_marked(page):
+    return page.evaluate("window.marker") == "still this page"
+
+
+def test_keyboard_alone_cites_one_selection_for_two_claims_without_a_page_load(page):
+    source = Source.objects.create(text=ARTICLE, title="Treasury", language="en")
+    rezaei = person("Amir Rezaei")
+    name = rezaei.names.get()
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_reader(page, source)
+    page.evaluate("window.marker = 'still this page'")
+
+    select_and_open_panel(page, "Amir Rezaei")
+    assert page.evaluate("document.activeElement.classList.contains('cite-search')")  # focus on the search box
+    assert "Enter" in page.inner_text(".cite-keys")  # the shortcuts are shown
+    page.keyboard.type("Rezaei")
+    page.wait_for_selector(".cite-records button")
+    page.keyboard.press("ArrowDown")  # the record, chosen
+    page.wait_for_selector(".cite-claims input")
+    page.keyboard.press("ArrowDown")  # its first claim: the entity
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # the name
+    page.keyboard.press("Space")
+    assert page.inner_text(".cite-save") == "Save citation for 2 claims"
+    screenshot(page, "reader-workbench-two-claims.png")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".cite-success", state="visible")
+
+    stored = Citation.objects.get(source=source)
+    assert stored.quote == "Amir Rezaei"
+    assert {c.pk for c in stored.claims.all()} == {rezaei.pk, name.pk}
+    page.wait_for_selector(f'#article .cite[data-citations~="{stored.pk}"]', state="attached")
+    assert page.evaluate("document.getElementById('article').textContent") == source.text
+    assert no_page_load_since_marked(page)
+    # the popover of the new highlight lists both claims
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#cite-panel")
+    page.hover(f'#article .cite[data-citations~="{stored.pk}"]')
+    assert "name: Amir Rezaei" in page.inner_text("#claims-popover")
+
+
+def test_a_curator_records_a_person_an_organisation_a_name_and_an_action_from_selections(page):
+    from publishing.models import ChangeSetItem
+    from sanctions.models import Authority, SanctionAction
+
+    Authority.objects.create(name="Office of Foreign Assets Control", short_name="OFAC", country="US")
+    kavir = entity("Kavir Drone Industries", Entity.Kind.ORGANISATION)
+    source = Source.objects.create(text=ARTICLE, title="Treasury", language="en")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_reader(page, source)
+    page.evaluate("window.marker = 'still this page'")
+
+    # a new person: the kind read from the words, the name cited, the record in the panel
+    select_and_open_panel(page, "Amir Rezaei")
+    page.wait_for_selector(".create-button.guessed[data-what=person]")
+    page.click(".create-button[data-what=person]")
+    page.wait_for_selector(".cite-success", state="visible")
+    rezaei = Entity.objects.get(names__value="Amir Rezaei")
+    assert rezaei.kind == "person"
+    assert "Amir Rezaei" in page.inner_text(".cite-records button.chosen")
+    page.wait_for_selector('#article .cite:has-text("Amir Rezaei")', state="attached")
+
+    # the organisation is recorded already: the panel says so before creating a second
+    select_and_open_panel(page, "Kavir Drone Industries")
+    page.click(".create-button[data-what=organisation]")
+    page.wait_for_selector(".create-candidates:visible")
+    assert "score 1.00" in page.inner_text(".create-candidates")
+    screenshot(page, "reader-workbench-duplicate.png")
+    page.click(".create-candidates button:has-text('instead')")  # cite it as a name of the one recorded
+    page.wait_for_selector(".cite-success", state="visible")
+    assert Entity.objects.filter(kind="organisation").count() == 1
+    assert kavir.names.get().citations.get().quote == "Kavir Drone Industries"
+
+    # another name of the new person
+    select_and_open_panel(page, "Rezaei denied")
+    page.evaluate(SELECT, "Rezaei")  # just the family name
+    page.dispatch_event("#article", "mouseup")
+    page.fill(".cite-search", "Amir Rezaei")
+    page.click(".cite-records button:has-text('Amir Rezaei')")
+    page.click(".create-name")
+    page.wait_for_selector(".cite-success", state="visible")
+    assert rezaei.names.filter(value="Rezaei", type="alias").exists()
+
+    # a designation: authority, kind and status chosen, the summary the sentence
+    select_and_open_panel(page, "The Treasury designated")
+    page.click(".create-action summary")
+    page.select_option(".action-authority", label="OFAC")
+    page.select_option(".action-kind", "designation")
+    page.click(".create-button[data-what=sanctionaction]")
+    page.wait_for_selector(".cite-success", state="visible")
+    action = SanctionAction.objects.get()
+    assert action.summary.startswith("The Treasury designated Amir Rezaei")
+    assert action.citations.get().quote == "The Treasury designated"
+    screenshot(page, "reader-workbench-recorded.png")
+
+    assert no_page_load_since_marked(page)
+    assert page.evaluate("document.getElementById('article').textContent") == source.text
+    assert ChangeSetItem.objects.filter(pending=True).count() == 3  # person, organisation, action
+
+
+def test_the_checklist_preselects_a_claim_and_empties_as_claims_are_cited(page):
+    from django.contrib.auth import get_user_model
+
+    cora = get_user_model().objects.get(username="cora")
+    source = Source.objects.create(text=ARTICLE, title="Treasury", language="en")
+    rezaei = person("Amir Rezaei", created_by=cora)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_reader(page, source)
+    page.evaluate("window.marker = 'still this page'")
+    assert page.locator(".checklist-entry").count() == 2  # the entity and its name
+
+    page.click(f".checklist-entry[data-claim='{rezaei.pk}']")
+    page.wait_for_selector("#cite-panel", state="visible")
+    assert page.is_checked(f".cite-claims input[value='{rezaei.pk}']")
+    screenshot(page, "reader-workbench-checklist.png")
+    select_and_open_panel(page, "Amir Rezaei")
+    assert page.is_checked(f".cite-claims input[value='{rezaei.pk}']")  # still chosen
+    page.click(".cite-save")
+    page.wait_for_selector(".cite-success", state="visible")
+    page.wait_for_selector(f".checklist-entry[data-claim='{rezaei.pk}']", state="detached")
+    assert page.locator(".checklist-entry").count() == 1
+    assert no_page_load_since_marked(page)
+
+
+def test_a_likely_new_organisation_is_recorded_in_two_clicks(page):
+    text = "Tehran. The Treasury also named Shahed Aviation Industries, a drone maker, on Monday."
+    source = Source.objects.create(text=text, title="Shahed", language="en")
+    open_reader(page, source)
+    page.evaluate("window.marker = 'still this page'")
+    page.click(".new-entity-list li:has-text('Shahed Aviation Industries') .new-entity-select")
+    page.wait_for_selector("#cite-panel", state="visible")
+    assert page.input_value("input[name=quote]") == "Shahed Aviation Industries"
+    page.wait_for_selector(".create-button.guessed[data-what=organisation]")
+    page.click(".create-button.guessed")
+    page.wait_for_selector(".cite-success", state="visible")
+    shahed = Entity.objects.get(names__value="Shahed Aviation Industries")
+    assert shahed.kind == "organisation"
+    assert shahed.citations.get().quote == "Shahed Aviation Industries"
+    # the suggestion now says it is recorded, without a page load
+    page.wait_for_selector(f".new-entity-recorded:has-text('{shahed.public_id}')")
+    assert no_page_load_since_marked(page)

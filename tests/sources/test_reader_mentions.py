@@ -171,7 +171,9 @@ def test_a_stale_offer_is_refused_like_a_stale_selection(role_client, shoigu):
     name.deprecated_reason = "Misspelt."
     name.save()
     response = accept(client, src, offered)
-    assert response.json()["errors"] == {"claim": ["This claim is deprecated; reinstate it before citing it."]}
+    assert response.json()["errors"] == {
+        "claim": [f"Claim {name.pk} (Sergei Shoigu) is deprecated; reinstate it before citing it."]
+    }
     assert not Citation.objects.exists()
     # the page now offers the person itself; once it is deprecated too, nothing
     assert "cites these words for the person itself" in items(read(client, src))[0]["text"]

@@ -1,6 +1,10 @@
 /*
  * Source reader: show the claims behind a highlighted span, cite a selection, and
- * accept a suggested mention of a known entity (the same request as citing a selection).
+ * accept a suggested mention of a known entity (the same request as citing a selection),
+ * create a person, organisation, name or sanction action from a selection, and work
+ * through the checklist of one's uncited claims. Nothing reloads the page: after each
+ * save the server's answer carries the article part drawn anew (sources/provenance.py
+ * highlighted(), the one drawing of highlights), which replaces the old one.
  *
  * Offsets: JavaScript strings count UTF-16 units (a character outside the BMP, such as
  * an emoji or 𝔘, is two), the database counts code points. This script sends UTF-16
@@ -42,8 +46,11 @@
       return Array.from(s).length;
     }
 
+    // Below rect, inside the window's width (the box is shown first, to be measured).
     function placeNear(box, rect) {
-      box.style.left = Math.max(8, window.scrollX + rect.left) + "px";
+      box.hidden = false;
+      var room = document.documentElement.clientWidth - box.offsetWidth - 8;
+      box.style.left = window.scrollX + Math.max(8, Math.min(rect.left, room)) + "px";
       box.style.top = window.scrollY + rect.bottom + 6 + "px";
     }
 
@@ -183,9 +190,19 @@
     var errorBox = form.querySelector(".cite-error");
     var successBox = form.querySelector(".cite-success");
     var recordList = form.querySelector(".cite-records");
-    var claimSelect = form.querySelector(".cite-claim");
+    var claimBox = form.querySelector(".cite-claims");
+    var chosenLine = form.querySelector(".cite-chosen");
     var searchBox = form.querySelector(".cite-search");
     var saveButton = form.querySelector(".cite-save");
+    var candidateBox = form.querySelector(".create-candidates");
+    var nameButton = form.querySelector(".create-name");
+    var statusLine = document.getElementById("reader-status");
+    var checklistNode = document.getElementById("checklist");
+    var checklistDataNode = document.getElementById("checklist-data");
+    var checklistData = checklistDataNode ? JSON.parse(checklistDataNode.textContent) : [];
+    var hasSelection = false;
+    var currentRecord = null;
+    var chosen = new Map(); // claim value posted -> "record: claim" as the panel names it
 
     function showError(message) {
       errorBox.textContent = message;
@@ -193,15 +210,30 @@
       successBox.hidden = true;
     }
 
+    function showSuccess(message) {
+      successBox.textContent = message;
+      successBox.hidden = false;
+      errorBox.hidden = true;
+      showStatus(message);
+    }
+
+    function showStatus(message) {
+      if (!statusLine) return;
+      statusLine.textContent = message;
+      statusLine.hidden = false;
+    }
+
     function clearMessages() {
       errorBox.hidden = true;
       successBox.hidden = true;
+      if (candidateBox) { candidateBox.hidden = true; candidateBox.replaceChildren(); }
     }
 
     function openPanel(rect) {
       hideClaims();
       placeNear(form, rect);
       form.hidden = false;
+      searchBox.focus({ preventScroll: true });
     }
 
     function closePanel() {
@@ -216,8 +248,17 @@
       return range.toString().length;
     }
 
+    function noSelection(message) {
+      hasSelection = false;
+      if (!form.querySelector(".cite-quote").textContent) form.querySelector(".cite-quote").textContent = "…";
+      saveButton.disabled = true;
+      form.querySelector(".cite-offsets").textContent = "";
+      showError(message);
+    }
+
     function onSelection(event) {
-      if (event && (form.contains(event.target) || (mentionPanel && mentionPanel.contains(event.target)))) return;
+      if (event && (form.contains(event.target) || (mentionPanel && mentionPanel.contains(event.target)) ||
+                    (checklistNode && checklistNode.contains(event.target)))) return;
       var selection = window.getSelection();
       if (!selection.rangeCount || selection.isCollapsed) return;
       var range = selection.getRangeAt(0);
@@ -227,10 +268,8 @@
       clearMessages();
       openPanel(range.getBoundingClientRect());
       if (!startIn || !endIn) {
-        saveButton.disabled = true;
         form.querySelector(".cite-quote").textContent = "";
-        form.querySelector(".cite-offsets").textContent = "";
-        showError("The selection goes beyond the article text: select words inside the article only.");
+        noSelection("The selection goes beyond the article text: select words inside the article only.");
         return;
       }
       var start = utf16Offset(range.startContainer, range.startOffset);
@@ -240,12 +279,8 @@
       while (end > start && /\s/.test(text[end - 1])) end--;
       var quote = text.slice(start, end);
       form.querySelector(".cite-quote").textContent = truncate(quote, 120);
-      if (!quote) {
-        saveButton.disabled = true;
-        form.querySelector(".cite-offsets").textContent = "";
-        showError("The selection is empty: select the words that state the claim.");
-        return;
-      }
+      if (!quote) { noSelection("The selection is empty: select the words that state the claim."); return; }
+      hasSelection = true;
       saveButton.disabled = false;
       field("start_utf16").value = partStartUtf16 + start;
       field("end_utf16").value = partStartUtf16 + end;
@@ -254,6 +289,7 @@
       form.querySelector(".cite-offsets").textContent =
         "(characters " + cpStart + "–" + (cpStart + codePoints(quote)) + ")";
       if (!recordList.childElementCount) search("");
+      guessKind(quote);
     }
 
     document.addEventListener("mouseup", onSelection);
@@ -262,19 +298,53 @@
     });
     form.querySelector(".cite-cancel").addEventListener("click", closePanel);
 
-    // Records and their claims, from the server.
+    // ----------------------------------------------- records and their claims
+
     var searchTimer = null;
     var searchSeq = 0;
 
+    function updateChosen() {
+      var n = chosen.size;
+      saveButton.textContent = n > 1 ? "Save citation for " + n + " claims" : "Save citation";
+      chosenLine.hidden = !n;
+      chosenLine.textContent = n ? "Backs: " + Array.from(chosen.values()).join(" · ") : "";
+    }
+
+    function showClaimsOf(record) {
+      var boxes = [el("legend", {}, ["Claims these words back ", el("small", { text: "(tick one or more)" })])];
+      if (!record) boxes.push(el("p", { className: "help cite-claims-empty", text: "Choose a record first." }));
+      (record ? record.claims : []).forEach(function (claim) {
+        var value = String(claim.id);
+        var box = el("input", { type: "checkbox", name: "claim", value: value });
+        box.checked = chosen.has(value);
+        if (claim.deprecated) box.disabled = true;
+        box.addEventListener("change", function () {
+          if (box.checked) chosen.set(value, claim.type + " " + claim.label);
+          else chosen.delete(value);
+          updateChosen();
+        });
+        var text = claim.type + ": " + claim.label + (claim.deprecated ? " (deprecated)" : "");
+        boxes.push(el("label", { className: "cite-claim" }, [box, " ", text]));
+      });
+      claimBox.replaceChildren.apply(claimBox, boxes);
+    }
+
     function chooseRecord(record, button) {
       recordList.querySelectorAll("button.chosen").forEach(function (b) { b.classList.remove("chosen"); });
-      button.classList.add("chosen");
-      claimSelect.replaceChildren(el("option", { value: "", text: "— choose the claim —" }));
-      record.claims.forEach(function (claim) {
-        var option = el("option", { value: String(claim.id), text: claim.type + ": " + claim.label });
-        if (claim.deprecated) { option.disabled = true; option.textContent += " (deprecated)"; }
-        claimSelect.appendChild(option);
-      });
+      if (button) button.classList.add("chosen");
+      currentRecord = record;
+      showClaimsOf(record);
+      if (nameButton) {
+        var entity = record && record.type === "entity";
+        nameButton.disabled = !entity;
+        nameButton.textContent = entity ? "Add as a name of " + record.label : "Add as a name of …";
+      }
+    }
+
+    function recordButton(record) {
+      var button = el("button", { type: "button", text: record.kind + ": " + record.label, "data-record": record.type + ":" + record.pk });
+      button.addEventListener("click", function () { chooseRecord(record, button); });
+      return button;
     }
 
     function showRecords(data) {
@@ -283,11 +353,19 @@
         recordList.appendChild(el("li", { className: "help", text: data.query ? "No record matches." : "Type to find a record." }));
         return;
       }
-      data.records.forEach(function (record) {
-        var button = el("button", { type: "button", text: record.kind + ": " + record.label });
-        button.addEventListener("click", function () { chooseRecord(record, button); });
-        recordList.appendChild(el("li", {}, [button]));
+      data.records.forEach(function (record) { recordList.appendChild(el("li", {}, [recordButton(record)])); });
+    }
+
+    // A record just created or picked from the checklist: first in the list, chosen.
+    function putRecord(record) {
+      var key = record.type + ":" + record.pk;
+      Array.from(recordList.querySelectorAll("li")).forEach(function (li) {
+        var shown = li.querySelector("button");
+        if (!shown || shown.getAttribute("data-record") === key) li.remove(); // a hint, or the record's older state
       });
+      var button = recordButton(record);
+      recordList.prepend(el("li", {}, [button]));
+      chooseRecord(record, button);
     }
 
     function search(q) {
@@ -306,13 +384,43 @@
       clearTimeout(searchTimer);
       searchTimer = setTimeout(function () { search(searchBox.value.trim()); }, 250);
     });
-    searchBox.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); clearTimeout(searchTimer); search(searchBox.value.trim()); }
+
+    // Keyboard: arrows move through the search box, the records (choosing each) and the
+    // claims; Space ticks a claim (the checkbox's own key); Enter saves.
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var movable = ".cite-search, .cite-records button, .cite-claims input";
+      if ((event.key === "ArrowDown" || event.key === "ArrowUp") && target.matches(movable)) {
+        event.preventDefault();
+        var items = Array.from(form.querySelectorAll(".cite-search, .cite-records button, .cite-claims input:not(:disabled)"));
+        var at = items.indexOf(target) + (event.key === "ArrowDown" ? 1 : -1);
+        var next = items[Math.max(0, Math.min(items.length - 1, at))];
+        if (next && next !== target) {
+          next.focus();
+          if (next.matches(".cite-records button")) next.click();
+        }
+      } else if (event.key === "Enter") {
+        if (target.matches(".cite-records button")) {
+          event.preventDefault();
+          target.click();
+          var first = claimBox.querySelector("input:not(:disabled)");
+          if (first) first.focus();
+        } else if (target.matches(".cite-search")) {
+          event.preventDefault();
+          clearTimeout(searchTimer);
+          if (chosen.size) save(); else search(searchBox.value.trim());
+        } else if (target.matches(".cite-claims input")) {
+          event.preventDefault();
+          save();
+        }
+      }
     });
 
-    // POST a citation to the cite view: {ok, data} with its JSON answer.
-    function postCite(body) {
-      return fetch(form.action, {
+    // ----------------------------------------------------------- saving
+
+    // POST to one of the reader's JSON views: {ok, data} with its JSON answer.
+    function post(url, body) {
+      return fetch(url, {
         method: "POST",
         body: body,
         credentials: "same-origin",
@@ -326,23 +434,183 @@
       });
     }
 
-    // Reload so the new highlight is drawn by the server like every other.
-    function reloadSoon() { setTimeout(function () { window.location.reload(); }, 900); }
+    function selectionBody() {
+      var body = new FormData();
+      ["csrfmiddlewaretoken", "start_utf16", "end_utf16", "quote", "text_sha256", "translation"].forEach(function (name) {
+        var input = field(name);
+        if (input) body.append(name, input.value);
+      });
+      body.append("part", article.getAttribute("data-part") || "1");
+      return body;
+    }
+
+    function fromHtml(html) {
+      var template = document.createElement("template");
+      template.innerHTML = html;
+      return template.content.firstElementChild;
+    }
+
+    // Draw what the server drew after a cite: the article's highlights (the same text,
+    // so offsets hold), its citations, the mentions and the checklist. No page load.
+    function applyView(view) {
+      if (!view) return;
+      article.innerHTML = view.article;
+      if (article.textContent !== text) { window.location.reload(); return; } // never measure a changed text
+      citations = view.citations;
+      if (mentionPanel) mentionPanel.replaceChildren.apply(mentionPanel, Array.from(fromHtml(view.mentions_html).childNodes));
+      if (checklistNode) checklistNode.replaceChildren.apply(checklistNode, Array.from(fromHtml(view.checklist_html).childNodes));
+      checklistData = view.checklist || [];
+    }
+
+    function saved(data) {
+      showSuccess(data.message);
+      form.setAttribute("data-saved-citation", String(data.citation.id));
+      chosen.clear();
+      updateChosen();
+      showClaimsOf(currentRecord);
+      applyView(data.view);
+    }
+
+    function save() {
+      clearMessages();
+      if (!hasSelection) { showError("quote: Select the words that state the claim first."); return; }
+      if (!chosen.size) { showError("claim: Choose the claim this quote backs."); return; }
+      if (saveButton.disabled) return;
+      saveButton.disabled = true;
+      var body = selectionBody();
+      chosen.forEach(function (label, value) { body.append("claim", value); });
+      post(form.action, body)
+        .then(function (result) {
+          saveButton.disabled = false;
+          if (!result.ok) { showError(result.data.message || "The citation was not saved."); return; }
+          if (currentRecord) {
+            // the claims now backed show in the record as the server has them
+            result.data.claims.forEach(function (claim) {
+              currentRecord.claims.forEach(function (c, i) { if (c.id === claim.id) currentRecord.claims[i] = claim; });
+            });
+          }
+          saved(result.data);
+        })
+        .catch(function (error) { showError(error.message); saveButton.disabled = false; });
+    }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      clearMessages();
-      if (!claimSelect.value) { showError("claim: Choose the claim this quote backs."); return; }
-      saveButton.disabled = true;
-      postCite(new FormData(form))
-        .then(function (result) {
-          if (!result.ok) { showError(result.data.message || "The citation was not saved."); saveButton.disabled = false; return; }
-          successBox.textContent = result.data.message;
-          successBox.hidden = false;
-          form.setAttribute("data-saved-citation", String(result.data.citation.id));
-          reloadSoon();
+      save();
+    });
+
+    // -------------------------------------------------- creating from the selection
+
+    var actionField = function (name) { return form.querySelector(".action-" + name); };
+
+    function guessKind(words) {
+      var url = form.getAttribute("data-selection-url");
+      if (!url || !form.querySelector(".create-buttons")) return;
+      fetch(url + "?words=" + encodeURIComponent(words), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data || data.words !== words.split(/\s+/).filter(Boolean).join(" ")) return;
+          form.querySelectorAll(".create-button[data-what]").forEach(function (b) {
+            b.classList.toggle("guessed", b.getAttribute("data-what") === data.kind);
+          });
+          if (data.candidates.length) showCandidates(data.kind, data.candidates);
         })
-        .catch(function (error) { showError(error.message); saveButton.disabled = false; });
+        .catch(function () { /* the guess is a convenience: the buttons work without it */ });
+    }
+
+    function showCandidates(what, candidates) {
+      var items = candidates.map(function (c) {
+        var instead = el("button", { type: "button", text: "Add as a name of " + c.label + " instead" });
+        instead.addEventListener("click", function () { putRecord(c); create("name"); });
+        return el("li", {}, [
+          el("span", { text: c.label + " — " + c.kind + ", name “" + c.name + "”, score " + Number(c.score).toFixed(2) + " " }),
+          instead,
+        ]);
+      });
+      var anyway = el("button", { type: "button", className: "create-anyway", text: "Create a new " + what + " anyway" });
+      anyway.addEventListener("click", function () { create(what, true); });
+      candidateBox.replaceChildren(el("p", { text: "Already recorded? Nothing is created until you choose:" }), el("ul", {}, items), anyway);
+      candidateBox.hidden = false;
+    }
+
+    function create(what, confirmed) {
+      clearMessages();
+      if (!hasSelection) { showError("quote: Select the words first."); return; }
+      var body = selectionBody();
+      body.append("what", what);
+      if (what === "name") {
+        if (!currentRecord || currentRecord.type !== "entity") { showError("entity: Choose the entity these words name."); return; }
+        body.append("entity", String(currentRecord.pk));
+      }
+      if (what === "sanctionaction") {
+        ["authority", "kind", "status", "summary"].forEach(function (name) { body.append(name, actionField(name).value); });
+      }
+      if (confirmed) body.append("confirm_new", "1");
+      post(form.getAttribute("data-create-url"), body)
+        .then(function (result) {
+          if (!result.ok) {
+            // Likely duplicates: the candidates ask the question, nothing was created.
+            if (result.data.candidates) showCandidates(what, result.data.candidates);
+            else showError(result.data.message || "Nothing was created.");
+            return;
+          }
+          putRecord(result.data.record);
+          saved(result.data);
+        })
+        .catch(function (error) { showError(error.message); });
+    }
+
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest(".create-button");
+      if (button) create(button.getAttribute("data-what"), false);
+    });
+
+    // ------------------------------------------------------------- the checklist
+
+    // An entry of the checklist preselects its claim: its record is chosen in the panel
+    // and the claim ticked; the words that state it are selected next.
+    document.addEventListener("click", function (event) {
+      var entry = event.target.closest(".checklist-entry");
+      if (!entry) return;
+      var record = checklistData[Number(entry.getAttribute("data-record"))];
+      if (!record) return;
+      var value = entry.getAttribute("data-claim");
+      var claim = record.claims.filter(function (c) { return String(c.id) === value; })[0];
+      chosen.set(value, claim ? claim.type + " " + claim.label : value);
+      putRecord(record);
+      updateChosen();
+      if (form.hidden) {
+        clearMessages();
+        openPanel(entry.getBoundingClientRect());
+        if (!hasSelection) noSelection("Now select the words of the article that state it.");
+      }
+    });
+
+    // ------------------------------------------------------------ mentions
+
+    // "Select" beside a likely new entity selects its words (UTF-16 offsets into this
+    // part) as a drag would, and opens the panel for them.
+    function selectText(start, end) {
+      var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+      var range = document.createRange();
+      var seen = 0, node;
+      while ((node = walker.nextNode())) {
+        var length = node.data.length;
+        if (seen <= start && start < seen + length) range.setStart(node, start - seen);
+        if (seen < end && end <= seen + length) range.setEnd(node, end - seen);
+        seen += length;
+      }
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      range.startContainer.parentElement.scrollIntoView({ block: "center" });
+      onSelection(null);
+    }
+
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest(".new-entity-select");
+      if (!button) return;
+      selectText(Number(button.getAttribute("data-start-utf16")), Number(button.getAttribute("data-end-utf16")));
     });
 
     // Accepting a mention posts what the panel would for a selection of its words.
@@ -358,18 +626,18 @@
         body.append("quote", button.getAttribute("data-quote"));
         body.append("claim", button.getAttribute("data-claim"));
         body.append("text_sha256", field("text_sha256").value);
+        body.append("part", article.getAttribute("data-part") || "1");
         button.disabled = true;
         function show(message, failed) {
           status.textContent = message;
           status.classList.toggle("errornote", failed);
           status.hidden = false;
         }
-        postCite(body)
+        post(form.action, body)
           .then(function (result) {
             if (!result.ok) { show(result.data.message || "The citation was not saved.", true); button.disabled = false; return; }
-            show(result.data.message, false);
-            item.classList.add("accepted");
-            reloadSoon();
+            showStatus(result.data.message);
+            applyView(result.data.view);
           })
           .catch(function (error) { show(error.message, true); button.disabled = false; });
       });
