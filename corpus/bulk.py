@@ -124,7 +124,7 @@ def write(articles, user, authorities, programmes):
         ],
     )
     targets = _Table(SanctionTarget, ["claim_ptr_id", "action_id", "entity_id", "measures"])
-    evidence = _Table(Evidence, ["claim_id", "citation_id", "created_at", "created_by_id"])
+    evidence = _Table(Evidence, ["claim_id", "citation_id", "property", "created_at", "created_by_id"])
 
     n_claims = n_spans = 0
     for a in articles:
@@ -132,10 +132,11 @@ def write(articles, user, authorities, programmes):
         spans = {e.span for e in a.entities}
         for e in a.entities:
             spans.update(x.span for x in (*e.names, *e.identifiers, *e.relationships))
+            spans.update(e.property_spans.values())
         if a.action:
             n_claims += 1 + len(a.action.targets)
-            spans.add(a.action.span)
-            spans.update(t.span for t in a.action.targets)
+            spans.update(s for s in (a.action.span, a.action.date_span) if s)
+            spans.update(s for t in a.action.targets for s in (t.span, t.measures_span) if s)
         n_spans += len(spans)
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
@@ -161,7 +162,7 @@ def write(articles, user, authorities, programmes):
             cited = {}
 
             # Bound per article (the defaults), so no call can see a later article's text.
-            def cite(claim_id, span, cited=cited, source_id=source_id, text=text):
+            def cite(claim_id, span, prop="", cited=cited, source_id=source_id, text=text):
                 citation_id = cited.get(span)
                 if citation_id is None:
                     citation_id = cited[span] = next(citation_ids)
@@ -177,7 +178,7 @@ def write(articles, user, authorities, programmes):
                         now,
                         uid,
                     )
-                evidence.add(claim_id, citation_id, now, uid)
+                evidence.add(claim_id, citation_id, prop, now, uid)
 
             def claim(claim_type, span):
                 claim_id = next(claim_ids)
@@ -198,6 +199,8 @@ def write(articles, user, authorities, programmes):
                 else:
                     parent = d["parent"]
                     organisations.add(pk, d["org_kind"], d["countries"], None if parent is None else entity_pks[parent])
+                for key, span in e.property_spans.items():
+                    cite(pk, span, key)
                 for n in e.names:
                     names.add(claim("name", n.span), pk, n.value, n.type, n.lang)
                 for i in e.identifiers:
@@ -219,8 +222,14 @@ def write(articles, user, authorities, programmes):
                     act.summary,
                 )
                 keys.append((documents.SANCTION, act.public_id))
+                for key in ("announced_date", "in_force_date"):
+                    if getattr(act, key):
+                        cite(action_pk, act.date_span, key)
                 for t in act.targets:
-                    targets.add(claim("sanctiontarget", t.span), action_pk, entity_pks[t.entity], t.measures)
+                    target_pk = claim("sanctiontarget", t.span)
+                    targets.add(target_pk, action_pk, entity_pks[t.entity], t.measures)
+                    for measure in t.measures:
+                        cite(target_pk, t.measures_span, f"measures:{measure}")
 
         written = Written(keys=keys)
         # In foreign-key order: the citation check reads its source's text, details and

@@ -19,10 +19,14 @@ from core.roles import role_user
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import services as publishing
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
-from sources.models import Citation, Source
+from sources.models import Citation, Evidence, Source
 from sources.text import find_quote, normalise
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# field of the file → the property key its citations back (Claim.cited_properties)
+PERSON_PROPERTIES = {"title": "title", "gender": "gender", "birth_date": "birth_date", "nationalities": "nationalities"}
+ORGANISATION_PROPERTIES = {"org_kind": "org_kind", "countries": "countries"}
+ACTION_PROPERTIES = {"announced": "announced_date", "in_force": "in_force_date", "end": "end_date"}
 
 
 class CorpusError(Exception):
@@ -121,13 +125,44 @@ class Loader:
         refs = self.field(node, "cite", default=[])
         if required and not refs:
             self.fail(node, "every claim needs at least one citation ('cite')")
-        citations = [self.citation(ref) for ref in refs]
-        have = set(claim.citations.values_list("pk", flat=True))
-        missing = [c for c in citations if c.pk not in have]
+        self.link(claim, [self.citation(ref) for ref in refs])
+
+    def link(self, claim, citations, prop=""):
+        """Evidence from the claim (or its property ``prop``) to each citation."""
+        have = set(Evidence.objects.filter(claim=claim, property=prop).values_list("citation_id", flat=True))
+        missing = list({c.pk: c for c in citations if c.pk not in have}.values())
         if missing:
-            claim.citations.add(*missing)
-            self.stats.count(self.stats.created, claim.citations.through, len(missing))
+            Evidence.objects.bulk_create(
+                Evidence(claim=claim, citation=c, property=prop, created_by=self.user) for c in missing
+            )
+            self.stats.count(self.stats.created, Evidence, len(missing))
             self.touch(claim)
+
+    def cite_properties(self, claim, node, fields):
+        """Evidence for each non-empty property: ``fields`` maps a field of the file to
+        the property key it is published as (Evidence.property). A single value quotes
+        its words in ``<field>_cite`` (a list like ``cite``); a list of values (countries,
+        measures) in ``<field>_cite: {value: [...]}``. A value without a quote, or a quote
+        of no value, is refused: every published value cites the words that state it."""
+        for name, key in fields.items():
+            value, quotes = self.field(node, name), self.field(node, f"{name}_cite", default=None)
+            if isinstance(value, list):
+                quotes = quotes if quotes is not None else {}
+                if not isinstance(quotes, dict):
+                    self.fail(node, f"'{name}_cite' must map each of {name} to its quotes, e.g. {{{value[0]}: [...]}}")
+                extra = set(quotes) - {"__line__"} - set(value)
+                if extra:
+                    self.fail(node, f"'{name}_cite' quotes {', '.join(sorted(extra))}, which '{name}' does not list")
+                for item in value:
+                    if not quotes.get(item):
+                        self.fail(node, f"'{name}' lists {item}, so '{name}_cite' must quote the words that state it")
+                    self.link(claim, [self.citation(ref) for ref in quotes[item]], f"{key}:{item}")
+            elif value not in ("", None):
+                if not quotes:
+                    self.fail(node, f"'{name}' is set, so '{name}_cite' must quote the words that state it")
+                self.link(claim, [self.citation(ref) for ref in quotes], key)
+            elif quotes:
+                self.fail(node, f"'{name}_cite' quotes a value, but '{name}' is empty")
 
     def citation(self, ref, metadata_field=""):
         if not isinstance(ref, dict):
@@ -196,6 +231,7 @@ class Loader:
                     },
                     node,
                 )
+                self.cite_properties(entity, node, PERSON_PROPERTIES)
             else:
                 self.upsert(
                     Organisation,
@@ -207,6 +243,7 @@ class Loader:
                     },
                     node,
                 )
+                self.cite_properties(entity, node, ORGANISATION_PROPERTIES)
             names = self.field(node, "names", required=True)
             if sum(1 for n in names if n.get("type") == Name.Type.PRIMARY) != 1:
                 self.fail(node, f"entity {key!r} needs exactly one primary name")
@@ -301,6 +338,7 @@ class Loader:
                 node,
             )
             self.cite(action, node)
+            self.cite_properties(action, node, ACTION_PROPERTIES)
             for target_node in self.field(node, "targets", default=[]):
                 target = self.upsert(
                     SanctionTarget,
@@ -309,6 +347,7 @@ class Loader:
                     target_node,
                 )
                 self.cite(target, target_node)
+                self.cite_properties(target, target_node, {"measures": "measures"})
 
     # -- entry point -----------------------------------------------------------------------
 

@@ -31,9 +31,9 @@ from .synthetic_words import (
     ACTIONS,
     AUTHORITIES,
     COUNTRY_NAMES,
-    FEMALE,
     GIVEN,
     LEGAL,
+    MEASURE_WORDS,
     NATIONALITY,
     ORG_COUNTRIES,
     ORG_KINDS,
@@ -86,6 +86,8 @@ class EntityDraft:
     relationships: list = field(default_factory=list)
     # person: title, gender, birth_date, nationalities; organisation: org_kind, countries, parent (an index)
     details: dict = field(default_factory=dict)
+    # property key (Evidence.property: "birth_date", "nationalities:IR"...) → the words that state it
+    property_spans: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -93,6 +95,7 @@ class TargetDraft:
     entity: int  # index in the article's entities
     measures: list
     span: Span
+    measures_span: Span | None = None  # the words naming its measures (every one of them)
 
 
 @dataclass(slots=True)
@@ -107,6 +110,7 @@ class ActionDraft:
     summary: str
     span: Span
     targets: list = field(default_factory=list)
+    date_span: Span | None = None  # the date, which states announced (and in-force) date
 
 
 @dataclass(slots=True)
@@ -201,7 +205,8 @@ def _organisation(rng, text, public_id, culture, entities):
         _add_native_spelling(text, e, base, culture)
     org_kind, phrase = rng.choice(ORG_KINDS)
     country = rng.choice(ORG_COUNTRIES[culture])
-    text.add(f" is a {phrase} based in {COUNTRY_NAMES[country]}")
+    text.add(" is ")
+    stated = text.add(f"a {phrase} based in {COUNTRY_NAMES[country]}")  # kind and country
     if rng.random() < 0.6:
         text.add(", registered under ")
         value = f"{rng.randint(10**9, 10**10 - 1)}"
@@ -220,6 +225,7 @@ def _organisation(rng, text, public_id, culture, entities):
             sentence = f"{primary} supplies {entities[other].names[0].value}."
             e.relationships.append(RelationshipDraft("supplier_to", other, "", text.add(sentence)))
     e.details = {"org_kind": org_kind, "countries": [country], "parent": parent}
+    e.property_spans = {"org_kind": stated, f"countries:{country}": stated}
     return e
 
 
@@ -228,8 +234,8 @@ def _person(rng, text, public_id, culture, entities, orgs):
     parts = [rng.choice(given)] + ([rng.choice(given)] if rng.random() < 0.4 else []) + [family(rng, culture)]
     primary = " ".join(parts)
     title = rng.choice(["Brig. Gen. ", "Dr. ", ""]) if rng.random() < 0.2 else ""
-    if title:
-        text.add(title)
+    title_span = text.add(title)
+    title_span = (title_span[0], title_span[0] + len(title.strip()))
     span = text.add(primary)
     e = EntityDraft(public_id, "person", span, [NameDraft(primary, "primary", "en", span)])
     if culture != "en" and rng.random() < 0.7:
@@ -244,9 +250,14 @@ def _person(rng, text, public_id, culture, entities, orgs):
         birth = f"{rng.randint(1940, 2000)}"
         if rng.random() < 0.5:
             birth += f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        text.add(f", born {birth}")
+        text.add(", born ")
+        e.property_spans["birth_date"] = text.add(birth)
     nationality = rng.choice(NATIONALITY[culture])
-    text.add(f", a national of {COUNTRY_NAMES[nationality]}.")
+    text.add(", ")
+    e.property_spans[f"nationalities:{nationality}"] = text.add(f"a national of {COUNTRY_NAMES[nationality]}")
+    text.add(".")
+    if title:
+        e.property_spans["title"] = title_span
     if rng.random() < 0.3:
         value = f"{rng.choice('KPX')}{rng.randint(10**7, 10**8 - 1)}"
         text.add(" Holds ")
@@ -259,12 +270,10 @@ def _person(rng, text, public_id, culture, entities, orgs):
         text.add(" ")
         sentence = f"{primary} is {described} of {entities[employer].names[0].value}."
         e.relationships.append(RelationshipDraft(kind, employer, role, text.add(sentence)))
-    e.details = {
-        "title": title.strip(),
-        "gender": ("female" if parts[0] in FEMALE else "male") if rng.random() < 0.8 else "",
-        "birth_date": birth,
-        "nationalities": [nationality],
-    }
+    # No gender: the text doesn't state it (every published value cites the words that
+    # state it). The draw that chose one stays, so a seed keeps giving the same data.
+    rng.random()
+    e.details = {"title": title.strip(), "gender": "", "birth_date": birth, "nationalities": [nationality]}
     return e
 
 
@@ -277,7 +286,9 @@ def _action(rng, text, seed, number, year, entities):
     announced = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     text.add("\n")
     sentence_start = text.length
-    text.add(f"On {announced}, the {authority} {verb} ")
+    text.add("On ")
+    date_span = text.add(announced)
+    text.add(f", the {authority} {verb} ")
     drafts = []
     for k, index in enumerate(targets):
         if k:
@@ -288,6 +299,15 @@ def _action(rng, text, seed, number, year, entities):
     if programme:
         text.add(f" under its {programme[0]} programme")
     text.add(".")
+    # The measures in words, each target's cited by the sentence naming those of its kind.
+    stated = {}
+    for kind_, measures in (("person", person_measures), ("organisation", org_measures)):
+        if measures and any(entities[t.entity].kind == kind_ for t in drafts):
+            words = " and ".join(MEASURE_WORDS[m] for m in measures)
+            text.add(" ")
+            stated[kind_] = text.add(f"The {kind_}s named face {words}.")
+    for t in drafts:
+        t.measures_span = stated.get(entities[t.entity].kind) if t.measures else None
     summary = f"{authority}: {verb} {len(targets)} persons and organisations named in report {number + 1}."
     return ActionDraft(
         public_id=derived_public_id("act", f"synthetic:{seed}:action:{number}"),
@@ -300,4 +320,5 @@ def _action(rng, text, seed, number, year, entities):
         summary=summary,
         span=(sentence_start, text.length),
         targets=drafts,
+        date_span=date_span,
     )

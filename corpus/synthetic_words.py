@@ -283,6 +283,12 @@ PROGRAMMES = {
     ],
     "United Nations Security Council": [],
 }
+MEASURE_WORDS = {
+    "asset_freeze": "an asset freeze",
+    "travel_ban": "a travel ban",
+    "financial_services_ban": "a ban on financial services",
+    "export_restriction": "export restrictions",
+}
 ACTIONS = [  # (kind, status, verb, measures for persons, measures for organisations)
     ("designation", "in_force", "designated", ["asset_freeze", "travel_ban"], ["asset_freeze"]),
     (

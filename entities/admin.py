@@ -332,21 +332,13 @@ class EntityAdmin(PublishedRecordAdminMixin, EntityChoicesMixin, ClaimAdminMixin
             request.POST["_continue"] = 1
         return super().response_add(request, obj, post_url_continue)
 
-    @staticmethod
-    def _details(obj):
-        name = "person" if obj.kind == Entity.Kind.PERSON else "organisation"
-        try:
-            return getattr(obj, name)
-        except (Person.DoesNotExist, Organisation.DoesNotExist):
-            return None
-
     @admin.display(description="name")
     def caption_display(self, obj):
         return obj.caption
 
     @admin.display(description="countries / nationalities")
     def countries_display(self, obj):
-        details = self._details(obj)
+        details = obj.details()
         if details is None:
             return "—"
         codes_ = details.nationalities if obj.kind == Entity.Kind.PERSON else details.countries

@@ -9,7 +9,7 @@ from core.fields import CountryField, EnumField, LanguageField, PartialDateField
 from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
-from sources.models import Claim, claim_link
+from sources.models import Claim, ClaimProperty, claim_link
 from sources.text import normalise
 
 
@@ -68,10 +68,30 @@ class Entity(Claim):
             .prefetch_related("organisation__parent__names", "merged_into__names")
         )
 
+    property_keys = r"title|gender|birth_date|org_kind|(nationalities|countries):[A-Z]{2}"
+
+    def details(self):
+        """The person or organisation details row, or None (not saved yet)."""
+        name = "person" if self.kind == self.Kind.PERSON else "organisation"
+        try:
+            return getattr(self, name)
+        except (Person.DoesNotExist, Organisation.DoesNotExist):
+            return None
+
+    def cited_properties(self):
+        """A person's title, gender, birth date and each nationality; an organisation's
+        kind and each country: each is published, so each needs citations of its own
+        (Evidence.property). The parent organisation is not among them (see README)."""
+        details = self.details()
+        if details is None:
+            return []
+        return details.cited_properties()
+
     def trace_sections(self):
         """(heading, claims) on the entity's trace page: every claim about it, one query
-        (with its prefetches) per section. Person and organisation details are no claims
-        of their own: the entity claim's citations back them."""
+        (with its prefetches) per section. Person and organisation details are
+        properties of the entity claim, each with its own quotes (the trace shows them
+        under the entity)."""
         targets = self.sanction_targets.model.display_queryset()  # sanctions imports entities, not back
         return [
             ("The entity", [self]),
@@ -84,7 +104,7 @@ class Entity(Claim):
     @classmethod
     def with_claims(cls):
         """Entities with the claims claims() lists, prefetched."""
-        return cls._default_manager.prefetch_related(
+        return cls._default_manager.select_related("person", "organisation").prefetch_related(
             "names", "identifiers", "relationships__object__names", "sanction_targets__action__authority"
         )
 
@@ -109,14 +129,11 @@ class Entity(Claim):
         return cls.with_claims().filter(words | Q(pk__in=similar)).order_by("pk")
 
     def claims(self):
-        """The entity and every claim about it that a quote can back, as a curator picks them."""
-        return [
-            self,
-            *self.names.all(),
-            *self.identifiers.all(),
-            *self.relationships.all(),
-            *self.sanction_targets.all(),
-        ]
+        """The entity and every claim about it that a quote can back, as a curator picks
+        them, each followed by its properties (a nationality, a measure: ClaimProperty)."""
+        return ClaimProperty.of(
+            [self, *self.names.all(), *self.identifiers.all(), *self.relationships.all(), *self.sanction_targets.all()]
+        )
 
     def clean(self):
         if self.merged_into_id and self.merged_into_id == self.pk:
@@ -163,6 +180,19 @@ class Person(KindDetails, models.Model):
         verbose_name = "person details"
         verbose_name_plural = "person details"
 
+    def cited_properties(self):
+        return self.properties_of(self.title, self.gender, self.birth_date, self.nationalities)
+
+    @staticmethod
+    def properties_of(title, gender, birth_date, nationalities):
+        """[(key, label)] of these values' non-empty ones (publishing renders from rows)."""
+        props = [("title", f"title: {title}")] if title else []
+        if gender:
+            props.append(("gender", f"gender: {gender}"))
+        if birth_date:
+            props.append(("birth_date", f"birth date: {birth_date}"))
+        return props + [(f"nationalities:{c}", f"nationality: {c}") for c in sorted(nationalities or [])]
+
 
 @tracked()
 class Organisation(KindDetails, models.Model):
@@ -196,6 +226,16 @@ class Organisation(KindDetails, models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("entity")), name="organisation_not_own_parent"),
         ]
+
+    def cited_properties(self):
+        return self.properties_of(self.org_kind, self.countries)
+
+    @staticmethod
+    def properties_of(org_kind, countries):
+        """[(key, label)] of these values' non-empty ones (publishing renders from rows)."""
+        kinds = dict(Organisation.Kind.choices)
+        props = [("org_kind", f"kind of organisation: {kinds.get(org_kind, org_kind)}")] if org_kind else []
+        return props + [(f"countries:{c}", f"country: {c}") for c in sorted(countries or [])]
 
     def clean(self):
         super().clean()

@@ -87,19 +87,22 @@ def _public_ids(model, pks):
 
 
 def _citations_by_claim(claim_pks):
-    """claim pk → its citations as documents show them, ordered by source, start, end."""
-    evidence = list(Evidence.objects.filter(claim_id__any=list(claim_pks)).values_list("claim_id", "citation_id"))
+    """(claim pk, property) → its citations as documents show them, ordered by source,
+    start, end; property "" for the claim itself (see Evidence.property)."""
+    evidence = list(
+        Evidence.objects.filter(claim_id__any=list(claim_pks)).values_list("claim_id", "property", "citation_id")
+    )
     citations = {
         pk: row
-        for pk, *row in Citation.objects.filter(pk__any=list({c for _, c in evidence})).values_list(
+        for pk, *row in Citation.objects.filter(pk__any=list({c for *_, c in evidence})).values_list(
             "pk", "source_id", "start", "end", "quote", "translation"
         )
     }
     sources = _public_ids(Source, {source_id for source_id, *_ in citations.values()})
     rows = defaultdict(list)
-    for claim_pk, citation_pk in evidence:
+    for claim_pk, prop, citation_pk in evidence:
         source_id, start, end, quote, translation = citations[citation_pk]
-        rows[claim_pk].append((sources[source_id], start, end, quote, translation))
+        rows[claim_pk, prop].append((sources[source_id], start, end, quote, translation))
     # Public ids are lower-case ASCII letters, digits and "_" of one length: Python's
     # order is the database's, whatever its collation.
     return {
@@ -111,11 +114,17 @@ def _citations_by_claim(claim_pks):
     }
 
 
-def _cited(citations, claim_pk, rendered, label):
-    cited = citations.get(claim_pk, [])
+def _cited(citations, claim_pk, rendered, label, prop=""):
+    cited = citations.get((claim_pk, prop), [])
     if not cited:
         rendered.uncited.append(label)
     return cited
+
+
+def _property_citations(citations, claim_pk, properties, rendered, of=""):
+    """{key: citations} of a claim's non-empty properties ((key, label) pairs, see
+    Claim.cited_properties); each one without a citation is named in ``uncited``."""
+    return {key: _cited(citations, claim_pk, rendered, f"{of}{label}", key) for key, label in properties}
 
 
 def _by_parent(model, fk, parent_pks, fields, order=()):
@@ -217,6 +226,7 @@ def _render_entity(row, person, org, all_names, identifiers, relationships, depr
         "kind": kind,
         "caption": _caption(all_names, deprecated),
         "citations": _cited(citations, pk, r, f"the {kind} itself"),
+        "property_citations": {},
         "names": [
             {
                 "id": claim_id(n_pk),
@@ -270,12 +280,15 @@ def _render_entity(row, person, org, all_names, identifiers, relationships, depr
             "birth_date": birth_date,
             "nationalities": sorted(nationalities),
         }
+        properties = Person.properties_of(title, gender, birth_date, nationalities)
     else:
         org_kind, countries, parent_pk = org or ("", [], None)
         parent = linked[parent_pk] if parent_pk else None
         if parent:
             r.references.add((ENTITY, parent))
         doc["organisation"] = {"org_kind": org_kind, "countries": sorted(countries), "parent": parent}
+        properties = Organisation.properties_of(org_kind, countries)
+    doc["property_citations"] = _property_citations(citations, pk, properties, r)
     r.document = doc
     return r
 
@@ -394,12 +407,18 @@ def _render_action(row, references, targets, deprecated, entities, citations):
         "end_date": end_date,
         "summary": summary,
         "citations": _cited(citations, pk, r, "the action itself"),
+        "property_citations": _property_citations(
+            citations, pk, SanctionAction.properties_of(announced_date, in_force_date, end_date), r
+        ),
         "targets": [
             {
                 "id": claim_id(t_pk),
                 "entity": entity,
                 "measures": sorted(measures),
                 "citations": _cited(citations, t_pk, r, f"target {entity}"),
+                "property_citations": _property_citations(
+                    citations, t_pk, SanctionTarget.properties_of(measures), r, of=f"target {entity}: "
+                ),
             }
             for t_pk, entity, measures in current
         ],
@@ -429,13 +448,17 @@ def countries(document):
 
 def cited(node, claim=None):
     """(claim id, citation) for every citation in a document, in document order; the
-    record's own citations come with the record's id."""
+    record's own citations come with the record's id, a property's with
+    "<claim id>:<property>" ("ent_…:birth_date", "clm_90:measures:asset_freeze")."""
     if isinstance(node, dict):
         claim = node.get("id", claim)
         for citation in node.get("citations") or ():
             yield claim, citation
+        for key, citations in sorted((node.get("property_citations") or {}).items()):
+            for citation in citations:
+                yield f"{claim}:{key}", citation
         for key, value in node.items():
-            if key != "citations" and isinstance(value, (dict, list)):
+            if key not in ("citations", "property_citations") and isinstance(value, (dict, list)):
                 yield from cited(value, claim)
     elif isinstance(node, list):
         for item in node:

@@ -117,6 +117,8 @@ def _text(value, names, key=None):
         return "yes" if value else "no"
     if isinstance(value, str):
         return _record(value, names) if key in ID_KEYS else value
+    if isinstance(value, list) and all(_is_citation(c) for c in value):
+        return _quotes(value)  # a value's citations (property_citations: {"birth_date": [...]})
     if isinstance(value, list):
         return format_html_join(", ", "{}", ((_text(v, names, key),) for v in value))
     if isinstance(value, dict):

@@ -43,6 +43,16 @@ def _render(request, template, **context):
 class TracedClaim:
     info: provenance.ClaimInfo
     quotes: list = field(default_factory=list)  # QuoteInContext
+    # (key, label, [QuoteInContext]) of each published property of the claim
+    properties: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, claim, quotes):
+        return cls(
+            provenance.ClaimInfo(claim),
+            quotes.get((claim.pk, ""), []),
+            [(key, label, quotes.get((claim.pk, key), [])) for key, label in claim.cited_properties()],
+        )
 
 
 def _record_trace(request, model, public_id, template):
@@ -50,10 +60,7 @@ def _record_trace(request, model, public_id, template):
     record = get_object_or_404(model.trace_queryset(), public_id=public_id)
     sections = record.trace_sections()
     quotes = provenance.quotes_for_claims([c.pk for _, claims in sections for c in claims])
-    sections = [
-        (heading, [TracedClaim(provenance.ClaimInfo(c), quotes.get(c.pk, [])) for c in claims])
-        for heading, claims in sections
-    ]
+    sections = [(heading, [TracedClaim.of(c, quotes) for c in claims]) for heading, claims in sections]
     key = publishing.record_key(record)
     return _render(
         request,

@@ -9,7 +9,7 @@ from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
 from entities.models import Entity
-from sources.models import Claim, claim_link
+from sources.models import Claim, ClaimProperty, claim_link
 
 
 def _new_authority_id():
@@ -144,8 +144,25 @@ class SanctionAction(Claim):
         )
 
     def claims(self):
-        """The action and its targets, as a curator picks them to back with a quote."""
-        return [self, *self.targets.all()]
+        """The action and its targets, as a curator picks them to back with a quote, each
+        followed by its properties (a date, a measure: ClaimProperty)."""
+        return ClaimProperty.of([self, *self.targets.all()])
+
+    property_keys = "announced_date|in_force_date|end_date"
+
+    def cited_properties(self):
+        """The action's dates: each published, so each needs citations of its own."""
+        return self.properties_of(self.announced_date, self.in_force_date, self.end_date)
+
+    @staticmethod
+    def properties_of(announced_date, in_force_date, end_date):
+        """[(key, label)] of these dates' non-empty ones (publishing renders from rows)."""
+        dates = {"announced_date": announced_date, "in_force_date": in_force_date, "end_date": end_date}
+        return [
+            (name, f"{SanctionAction._meta.get_field(name).verbose_name}: {value}")
+            for name, value in dates.items()
+            if value
+        ]
 
     def clean(self):
         errors = {}
@@ -190,6 +207,17 @@ class SanctionTarget(Claim):
 
     def owner_record(self):
         return self.action
+
+    property_keys = "measures:[a-z_]+"
+
+    def cited_properties(self):
+        """Each measure: published, so each needs citations of its own."""
+        return self.properties_of(self.measures)
+
+    @staticmethod
+    def properties_of(measures):
+        labels = dict(SanctionTarget.Measure.choices)
+        return [(f"measures:{m}", f"measure: {labels.get(m, m)}") for m in sorted(measures or [])]
 
     @classmethod
     def display_queryset(cls):

@@ -1,9 +1,11 @@
 """What a curator still has to cite: the reader's checklist beside the article.
 
 ``needs_citing(record, ...)`` lists, for one record, the entries still waiting for a
-quote; today those are the record's claims (``record.claims()``) the curator created
-that are live and backed by no citation. Other kinds of entries (a property of a claim
-that partners see) join there, and the checklist shows whatever it lists.
+quote: the record's claims (``record.claims()``) the curator created that are live and
+backed by no citation, and their published values (a birth date, a measure:
+ClaimProperty, ref "<pk>:<property>") that no citation backs. A record is found by a
+claim without any citation; one whose claims are all cited but a value isn't shows once
+the reader opens it (see ``uncited``).
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from . import provenance
-from .models import Claim, Evidence
+from .models import Claim, ClaimProperty, Evidence
 
 LIMIT = 200  # claims looked at; a curator's uncited backlog is far shorter
 
@@ -27,12 +29,20 @@ class Entry:
 
 def needs_citing(record, user, evidenced):
     """[Entry] of ``record`` that ``user`` created and no citation backs yet;
-    ``evidenced``: the ids of the claims some citation backs."""
+    ``evidenced``: the refs ("<pk>", "<pk>:<property>") some citation backs."""
     return [
         Entry(str(claim.pk), str(claim), str(claim._meta.verbose_name))
         for claim in record.claims()
-        if claim.created_by_id == user.pk and not claim.is_deprecated and claim.pk not in evidenced
+        if claim.created_by_id == user.pk and not claim.is_deprecated and str(claim.pk) not in evidenced
     ]
+
+
+def evidenced_refs(claim_ids):
+    """The refs ("<pk>" or "<pk>:<property>") that some citation backs, of these claims."""
+    return {
+        f"{pk}:{prop}" if prop else str(pk)
+        for pk, prop in Evidence.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "property")
+    }
 
 
 def uncited(user, models):
@@ -53,7 +63,7 @@ def uncited(user, models):
     if not records:
         return []
     loaded = [r for model, ids in records.items() for r in model.with_claims().filter(pk__in=ids)]
-    claim_ids = {c.pk for r in loaded for c in r.claims()}
-    evidenced = set(Evidence.objects.filter(claim_id__in=claim_ids).values_list("claim_id", flat=True))
+    claims = [c for r in loaded for c in r.claims() if not isinstance(c, ClaimProperty)]  # properties share pks
+    evidenced = evidenced_refs({c.pk for c in claims})
     out = [(r, needs_citing(r, user, evidenced)) for r in loaded]
     return sorted([(r, entries) for r, entries in out if entries], key=lambda item: -item[0].pk)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from .provenance import claim_models
+
 SOURCE_BATCH = 2_000  # sources per batch (with all their citations)
 
 SOURCE_CHECK = """
@@ -87,3 +89,28 @@ def verify(on_progress=lambda table, done, total: None):
             if detail:
                 yield Problem("citation", pk, public_id, detail)
         on_progress("sources_citation", len(citations), citations_total)
+    yield from _property_evidence_problems()
+
+
+def _property_evidence_problems():
+    """Evidence backing a property its claim can't have (a raw write, a bad import): the
+    citation would back nothing partners see, and the value it meant stays uncited."""
+    patterns = {claim_type: model.property_keys for claim_type, model in claim_models().items()}
+    cases = " ".join("WHEN %s THEN e.property ~ %s" for pattern in patterns.values() if pattern)
+    params = [p for claim_type, pattern in patterns.items() if pattern for p in (claim_type, f"^({pattern})$")]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            SELECT e.id, s.public_id, c.claim_type, e.claim_id, e.property
+            FROM sources_evidence e
+            JOIN sources_claim c ON c.id = e.claim_id
+            JOIN sources_citation ci ON ci.id = e.citation_id
+            JOIN sources_source s ON s.id = ci.source_id
+            WHERE e.property <> '' AND NOT (CASE c.claim_type {cases} ELSE false END)
+            ORDER BY e.id
+            """,
+            params,
+        )
+        for pk, public_id, claim_type, claim_id, prop in cur.fetchall():
+            detail = f"{claim_type} claim {claim_id} has no property {prop!r} to back"
+            yield Problem("evidence", pk, public_id, detail)

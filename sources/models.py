@@ -201,6 +201,25 @@ class Citation(models.Model):
         super().save(*args, **kwargs)
 
 
+class ClaimCitationsField(models.ManyToManyField):
+    """Claim.citations as forms (the admin's citations widget) read and save it: the
+    citations backing the claim itself, never those backing one of its properties
+    (Evidence.property), which the widget would otherwise show as the claim's and whose
+    evidence ``.set()`` would delete with a citation taken off the list."""
+
+    def value_from_object(self, obj):
+        if obj.pk is None:
+            return []
+        return [e.citation for e in obj.evidence.all() if not e.property]  # prefetched by the admin's inlines
+
+    def save_form_data(self, instance, data):
+        wanted = {c.pk: c for c in data or ()}
+        own = Evidence.objects.filter(claim=instance, property="")
+        own.exclude(citation_id__in=list(wanted)).delete()
+        have = set(own.values_list("citation_id", flat=True))
+        Evidence.objects.bulk_create(Evidence(claim=instance, citation=c) for pk, c in wanted.items() if pk not in have)
+
+
 @tracked()
 class Claim(models.Model):
     """One fact of the write model, backed by citations; deprecated, never deleted."""
@@ -214,7 +233,8 @@ class Claim(models.Model):
         SANCTION_TARGET = "sanctiontarget", "sanction target"
 
     claim_type = EnumField(choices=Type.choices, editable=False)
-    citations = models.ManyToManyField(Citation, through="Evidence", related_name="claims", blank=True)
+    # Every citation linked to the claim, its properties' too; forms edit only the claim's own.
+    citations = ClaimCitationsField(Citation, through="Evidence", related_name="claims", blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
@@ -248,6 +268,16 @@ class Claim(models.Model):
         whose trace page shows it. Claim models that live on another record override it."""
         return self
 
+    # A regular expression every Evidence.property of this claim model matches (the keys
+    # cited_properties() gives); empty: no property. verify_provenance checks it.
+    property_keys = ""
+
+    def cited_properties(self):
+        """[(key, label)] of the values of this claim that partners see besides the claim
+        itself, each needing its own citations (Evidence.property = key); only the
+        non-empty ones. Claim models with such values override it."""
+        return []
+
     @classmethod
     def display_queryset(cls):
         """Rows of this claim model that str(), owner_record() and created_by need no
@@ -265,6 +295,44 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
 
+class ClaimProperty:
+    """One property of a claim (a key of its ``cited_properties()``), as the reader
+    offers it to cite: it stands in for the claim where a claim is listed or picked
+    (same claim_type, record and permissions), with the id "<claim pk>:<key>"."""
+
+    def __init__(self, claim, key, label):
+        self.claim, self.key, self.label = claim, key, label
+        self._meta = claim._meta
+        self.claim_type = claim.claim_type
+        self.created_by_id = claim.created_by_id
+
+    def __eq__(self, other):
+        return isinstance(other, ClaimProperty) and (self.claim.pk, self.key) == (other.claim.pk, other.key)
+
+    def __hash__(self):
+        return hash((self.claim.pk, self.key))
+
+    @property
+    def pk(self):
+        return f"{self.claim.pk}:{self.key}"
+
+    @property
+    def is_deprecated(self):
+        return self.claim.is_deprecated
+
+    def owner_record(self):
+        return self.claim.owner_record()
+
+    def __str__(self):
+        # A record's own property needs no more; a target's says which target.
+        return self.label if self.claim.owner_record() is self.claim else f"{self.claim}: {self.label}"
+
+    @classmethod
+    def of(cls, claims):
+        """The claims, each followed by its cited properties."""
+        return [item for c in claims for item in (c, *(cls(c, key, label) for key, label in c.cited_properties()))]
+
+
 def claim_link(claim_type):
     """The parent link of a claim model, named so its reverse accessor (claim.as_name,
     claim.as_entity, ...) does not clash with the child's own fields."""
@@ -275,10 +343,15 @@ def claim_link(claim_type):
 
 @tracked()
 class Evidence(models.Model):
-    """The one link from any claim to a citation that states it."""
+    """The one link from any claim to a citation that states it: the claim itself, or
+    one property of it (``property``, a key of the claim's ``cited_properties()``:
+    ``birth_date``, ``nationalities:IR``, ``measures:asset_freeze``...)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="evidence")
+    property = models.CharField(
+        max_length=64, blank=True, default="", help_text="Empty: the citation backs the claim itself."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Who pinned this claim to this citation (the citation may be older and someone else's).
     # Set by the source reader and re-anchoring; the admin's citations widget leaves it empty.
@@ -288,10 +361,11 @@ class Evidence(models.Model):
 
     class Meta:
         verbose_name_plural = "evidence"
-        constraints = [models.UniqueConstraint(fields=["claim", "citation"], name="evidence_unique")]
+        constraints = [models.UniqueConstraint(fields=["claim", "citation", "property"], name="evidence_unique")]
 
     def __str__(self):
-        return f"claim {self.claim_id} ← citation {self.citation_id}"
+        backs = f"claim {self.claim_id}" + (f" ({self.property})" if self.property else "")
+        return f"{backs} ← citation {self.citation_id}"
 
 
 @tracked()

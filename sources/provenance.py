@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html, format_html_join
 
 from . import text as textlib
-from .models import Citation, Claim, Evidence, Source
+from .models import Citation, Claim, ClaimProperty, Evidence, Source
 
 # One highlight colour per kind of claim; an entity and its names share one.
 HIGHLIGHT_KIND = {
@@ -105,6 +106,36 @@ class ClaimInfo:
         }
 
 
+def parse_claim_reference(value):
+    """(claim, property) for a claim reference as the reader posts it: "<pk>" for the
+    claim itself, "<pk>:<property>" for one of its cited properties ("123:birth_date",
+    "123:nationalities:IR"). The claim is its specific model (Entity, Name...). Raises
+    a ValidationError saying what is wrong: not a reference, no such claim, a deprecated
+    claim, or no such property value on it."""
+    value = str(value or "").strip()
+    pk, _, prop = value.partition(":")
+    if not pk.isdigit():
+        raise ValidationError(f"{value!r} names no claim.")
+    claim = Claim.objects.filter(pk=int(pk)).first()
+    if claim is None:
+        raise ValidationError(f"There is no claim {pk}.")
+    claim = claim.specific()
+    if claim.is_deprecated:
+        raise ValidationError(f"Claim {pk} ({claim}) is deprecated; reinstate it before citing it.")
+    if prop and prop not in dict(claim.cited_properties()):
+        have = ", ".join(key for key, _ in claim.cited_properties()) or "none"
+        raise ValidationError(
+            f"{claim._meta.verbose_name} {claim} has no value {prop!r} to cite (its cited properties: {have})."
+        )
+    return claim, prop
+
+
+def claim_reference(value):
+    """The claim, or the ClaimProperty, a reference names (see parse_claim_reference)."""
+    claim, prop = parse_claim_reference(value)
+    return ClaimProperty(claim, prop, dict(claim.cited_properties())[prop]) if prop else claim
+
+
 def load_claims(pairs):
     """{claim id: ClaimInfo} for (claim id, claim_type) pairs: one query per claim model
     present (plus its prefetches)."""
@@ -153,7 +184,23 @@ def source_citations(source):
         .order_by("start", "end")
     )
     infos = load_claims({(e.claim_id, e.claim.claim_type) for c in citations for e in c.evidence.all()})
-    return [CitationView(c, [infos[e.claim_id] for e in c.evidence.all()]) for c in citations]
+    return [CitationView(c, [_backed(infos[e.claim_id], e.property) for e in c.evidence.all()]) for c in citations]
+
+
+PROPERTY_NAMES = {"nationalities": "nationality", "countries": "country", "measures": "measure"}
+
+
+def property_label(key):
+    """A property key as people read it, without the claim's row: "birth date",
+    "nationality: IR", "measure: asset freeze"."""
+    name, _, value = key.partition(":")
+    name = PROPERTY_NAMES.get(name, name.replace("_", " ").replace("org kind", "kind of organisation"))
+    return f"{name}: {value.replace('_', ' ')}" if value else name
+
+
+def _backed(info, prop):
+    """What one evidence row backs: the claim, or one of its properties."""
+    return ClaimInfo(ClaimProperty(info.claim, prop, property_label(prop))) if prop else info
 
 
 def _bands(kinds):
@@ -228,8 +275,9 @@ class QuoteInContext:
 
 
 def quotes_for_claims(claim_ids):
-    """{claim id: [QuoteInContext]} in two queries: the evidence with its citations and
-    users, and the sources they quote (each text loaded once)."""
+    """{(claim id, property): [QuoteInContext]} in two queries: the evidence with its
+    citations and users, and the sources they quote (each text loaded once). Property
+    "" holds the quotes backing the claim itself (see Evidence.property)."""
     evidence = list(
         Evidence.objects.filter(claim_id__in=claim_ids)
         .select_related("citation__created_by", "citation__reanchored_from__source", "created_by")
@@ -244,5 +292,5 @@ def quotes_for_claims(claim_ids):
     }
     quotes = defaultdict(list)
     for e in evidence:
-        quotes[e.claim_id].append(QuoteInContext(e.citation, sources[e.citation.source_id], e))
+        quotes[e.claim_id, e.property].append(QuoteInContext(e.citation, sources[e.citation.source_id], e))
     return quotes

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import reanchor
 from . import text as textlib
-from .models import Citation, Claim, Evidence, ReanchorProblem, Source
+from .models import Citation, Claim, ClaimProperty, Evidence, ReanchorProblem, Source
 from .signals import claims_edited
 
 SOURCE_METADATA = ("title", "publisher", "url", "author", "language", "published", "retrieved_at")
@@ -32,11 +32,16 @@ def _lock_current(source):
     return locked
 
 
-def _link(citation, claim_ids, user):
-    """Evidence rows from each claim to citation; existing links are kept. Returns how
-    many were added."""
-    have = set(Evidence.objects.filter(citation=citation, claim_id__in=claim_ids).values_list("claim_id", flat=True))
-    new = [Evidence(claim_id=c, citation=citation, created_by=user) for c in claim_ids if c not in have]
+def _link(citation, backed, user):
+    """Evidence rows to citation from each (claim id, property) of ``backed`` (property
+    "" for the claim itself); existing links are kept. Returns how many were added."""
+    claim_ids = {c for c, _ in backed}
+    have = set(Evidence.objects.filter(citation=citation, claim_id__in=claim_ids).values_list("claim_id", "property"))
+    new = [
+        Evidence(claim_id=c, citation=citation, property=p, created_by=user)
+        for c, p in dict.fromkeys(backed)
+        if (c, p) not in have
+    ]
     Evidence.objects.bulk_create(new)
     notify_claims_edited([e.claim_id for e in new], user)
     return len(new)
@@ -48,13 +53,25 @@ def notify_claims_edited(claim_ids, user):
         claims_edited.send(sender=Claim, user=user, claim_ids=list(claim_ids))
 
 
+def check_property(claim, property):
+    """Refuse a property the claim has no value of (see Claim.cited_properties)."""
+    if property and property not in dict(claim.specific().cited_properties()):
+        raise ValidationError(
+            {"claim": f"{claim.specific()} has no value {property!r} to cite (it is empty, or not a property)."}
+        )
+
+
 @transaction.atomic
-def cite(source, start, end, claim, user, translation=""):
-    """Back `claim` with the span start–end (code points) of `source`.
+def cite(source, start, end, claim, user, translation="", property=""):
+    """Back `claim` (or its ``property``: a key of its cited_properties(); or a
+    ClaimProperty standing for both) with the span start–end (code points) of `source`.
 
     Reuses the citation of that exact span when there is one. Returns
     (citation, citation_created, evidence_created).
     """
+    if isinstance(claim, ClaimProperty):
+        claim, property = claim.claim, claim.key
+    check_property(claim, property)
     source = _lock_current(source)
     citation = Citation.objects.filter(source=source, start=start, end=end).first()
     created = citation is None
@@ -62,7 +79,7 @@ def cite(source, start, end, claim, user, translation=""):
         citation = Citation(source=source, start=start, end=end, translation=translation, created_by=user)
         citation.anchor()  # quote, prefix and suffix from the server's text, never the client's
         citation.save()
-    linked = _link(citation, [claim.pk], user)
+    linked = _link(citation, [(claim.pk, property)], user)
     return citation, created, bool(linked)
 
 
@@ -132,7 +149,7 @@ def supersede(old_source, new_text, user, note=""):
                     "reanchored_from": old_citation,
                 },
             )
-            _link(citation, [e.claim_id for e in old_citation.evidence.all()], user)
+            _link(citation, [(e.claim_id, e.property) for e in old_citation.evidence.all()], user)
             result.placed[placement.method] += 1
         else:
             result.problems.append(
@@ -182,7 +199,7 @@ def place_problem(problem, start, end, user, note=""):
         )
         citation.anchor()
         citation.save()
-    _link(citation, list(old.evidence.values_list("claim_id", flat=True)), user)
+    _link(citation, list(old.evidence.values_list("claim_id", "property")), user)
     problem.resolution = ReanchorProblem.Resolution.PLACED
     problem.resolved_citation = citation
     problem.resolution_note = note

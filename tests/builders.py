@@ -20,7 +20,7 @@ from core import pgtools
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from publishing import exports, services
 from sanctions.models import Authority, SanctionAction, SanctionTarget
-from sources.models import Citation, Source
+from sources.models import Citation, Evidence, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -134,12 +134,13 @@ def cited_article(people=1, user=None, extra_text="", name_prefix="Anna"):
         ).citations.add(cite(f"passport P{i:05d}"))
         agency = entity(f"Agency{i}", Entity.Kind.ORGANISATION, cite(f"Agency{i}"), created_by=user)
         Organisation.objects.create(entity=agency, org_kind=Organisation.Kind.GOVERNMENT_BODY, countries=["IR"])
+        cite_properties(agency, cite(f"Agency{i}"))
         Relationship.objects.create(
             subject=man, kind=Relationship.Kind.HEAD_OF, object=agency, created_by=user
         ).citations.add(cite(f"Minister {name_prefix}{i} Berg (passport P{i:05d}) heads the Agency{i}"))
-        SanctionTarget.objects.create(
-            action=action, entity=man, measures=["asset_freeze"], created_by=user
-        ).citations.add(cite("froze the assets"))
+        target = SanctionTarget.objects.create(action=action, entity=man, measures=["asset_freeze"], created_by=user)
+        target.citations.add(cite("froze the assets"))
+        cite_properties(target, cite("froze the assets"))
         persons.append(man)
     return SimpleNamespace(source=src, action=action, persons=persons)
 
@@ -168,6 +169,17 @@ def cited(claim, cite):
     return claim
 
 
+def cite_properties(claim, cite):
+    """``claim``, with ``cite`` backing each of its published properties too (a birth
+    date, each nationality, each measure...: Claim.cited_properties)."""
+    claim = type(claim).objects.get(pk=claim.pk)  # details saved since are read afresh
+    Evidence.objects.bulk_create(
+        [Evidence(claim=claim, citation=cite, property=key) for key, _ in claim.cited_properties()],
+        ignore_conflicts=True,
+    )
+    return claim
+
+
 def publish_entities(users, count, quote_text=None):
     """``count`` published entities (persons and organisations alternately), each with
     names, details, an identifier, a relationship to the one before, all targeted by
@@ -193,11 +205,13 @@ def publish_entities(users, count, quote_text=None):
             Person.objects.create(entity=obj, birth_date="1961-03", nationalities=["IR"])
         else:
             Organisation.objects.create(entity=obj, org_kind=Organisation.Kind.COMPANY, countries=["RU"])
+        cite_properties(obj, short)
         cited(Identifier.objects.create(entity=obj, scheme=Identifier.Scheme.NATIONAL_ID, value=f"ID-{i}"), short)
         if entities:
             rel = Relationship.objects.create(subject=obj, kind=Relationship.Kind.ASSOCIATE_OF, object=entities[-1])
             cited(rel, short)
-        cited(SanctionTarget.objects.create(action=action, entity=obj, measures=["asset_freeze"]), short)
+        target = cited(SanctionTarget.objects.create(action=action, entity=obj, measures=["asset_freeze"]), short)
+        cite_properties(target, short)
         entities.append(obj)
     publish_edits(users, *entities, action)
 
@@ -238,7 +252,9 @@ def hostile_world(curator, reviewer):
         summary=f"Listed {SCRIPT}",
     )
     action.citations.add(script)
-    SanctionTarget.objects.create(action=action, entity=firm, measures=["asset_freeze"]).citations.add(img)
+    target = SanctionTarget.objects.create(action=action, entity=firm, measures=["asset_freeze"])
+    target.citations.add(img)
+    cite_properties(target, img)
     publish_edits(SimpleNamespace(curator=curator, reviewer=reviewer), man, firm, action)
     Name.objects.create(entity=man, value=IMG, type=Name.Type.ALIAS, lang="en").citations.add(img)
     pending = services.record_edit(curator, man)

@@ -14,7 +14,7 @@ from entities.models import Entity
 from partners.models import ApiKey
 from publishing import services
 from sanctions.models import Authority, SanctionAction, SanctionTarget
-from tests.builders import approve_now, citation, entity, make_source
+from tests.builders import approve_now, citation, cite_properties, entity, make_source
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +110,7 @@ def world(users):
     action.citations.add(eu)
     target = SanctionTarget.objects.create(action=action, entity=person, measures=["asset_freeze"])
     target.citations.add(eu)
+    cite_properties(target, eu)
     services.record_edit(users.curator, person)
     change_set = services.record_edit(users.curator, action)
 

@@ -108,6 +108,20 @@ ENTITY_EXAMPLE = OpenApiExample(
         "citations": [
             {"source": "src_k3mf0aqjslv4", "start": 812, "end": 826, "quote": "Hossein Salami", "translation": ""}
         ],
+        "property_citations": {
+            "title": [
+                {
+                    "source": "src_k3mf0aqjslv4",
+                    "start": 802,
+                    "end": 826,
+                    "quote": "Maj. Gen. Hossein Salami",
+                    "translation": "",
+                }
+            ],
+            "nationalities:IR": [
+                {"source": "src_k3mf0aqjslv4", "start": 771, "end": 778, "quote": "Iran's", "translation": ""}
+            ],
+        },
         "names": [
             {
                 "id": "clm_41",
@@ -151,7 +165,7 @@ ENTITY_EXAMPLE = OpenApiExample(
                 "target_claim": "clm_90",
             }
         ],
-        "person": {"title": "Maj. Gen.", "gender": "male", "birth_date": "1960", "nationalities": ["IR"]},
+        "person": {"title": "Maj. Gen.", "gender": "", "birth_date": "", "nationalities": ["IR"]},
         "version": 3,
         "published_at": "2026-11-20T09:14:03.512Z",
     },
@@ -181,7 +195,8 @@ def published_views(serializer, plural, singular, list_description, **retrieve):
     "entity",
     "Persons and organisations, ordered by id; every filter narrows the list (AND).",
     description="The published document: names, identifiers, relationships, sanctions with measures, and for "
-    "every claim its citations. Send `If-None-Match` with the ETag to get 304 when unchanged.",
+    "every claim its citations, and for each of its values (birth date, nationality...) its own. "
+    "Send `If-None-Match` with the ETag to get 304 when unchanged.",
     examples=[ENTITY_EXAMPLE],
 )
 class EntityViewSet(PublishedViewSet):

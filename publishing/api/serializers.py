@@ -27,6 +27,16 @@ class CitedSerializer(serializers.Serializer):
     citations = CitationSerializer(many=True, help_text="Where the sources state this claim.")
 
 
+class PropertiesCitedSerializer(CitedSerializer):
+    property_citations = serializers.DictField(
+        child=CitationSerializer(many=True),
+        required=False,  # versions published before properties were cited have none
+        help_text="Where the sources state each of this claim's values, by property: title, gender, birth_date, "
+        "nationalities:<CC> (persons); org_kind, countries:<CC> (organisations); announced_date, in_force_date, "
+        "end_date (actions); measures:<measure> (targets). Only values that are set; each has a citation.",
+    )
+
+
 class NameSerializer(CitedSerializer):
     id = serializers.CharField(help_text="Claim id.")
     value = serializers.CharField()
@@ -81,7 +91,7 @@ class VersionMixin(serializers.Serializer):
     published_at = serializers.DateTimeField(help_text="When this version was approved and published.")
 
 
-class EntitySerializer(CitedSerializer, VersionMixin):
+class EntitySerializer(PropertiesCitedSerializer, VersionMixin):
     id = serializers.CharField(help_text="Stable entity id (ent_…).")
     type = serializers.CharField(help_text='Always "entity".')
     kind = serializers.ChoiceField(choices=Entity.Kind.choices)
@@ -107,13 +117,13 @@ class ProgrammeSerializer(serializers.Serializer):
     code = serializers.CharField(allow_blank=True)
 
 
-class TargetSerializer(CitedSerializer):
+class TargetSerializer(PropertiesCitedSerializer):
     id = serializers.CharField(help_text="Claim id.")
     entity = serializers.CharField(help_text="The targeted entity's id.")
     measures = serializers.ListField(child=serializers.ChoiceField(choices=SanctionTarget.Measure.choices))
 
 
-class SanctionSerializer(CitedSerializer, VersionMixin):
+class SanctionSerializer(PropertiesCitedSerializer, VersionMixin):
     id = serializers.CharField(help_text="Stable action id (act_…).")
     type = serializers.CharField(help_text='Always "sanction".')
     authority = AuthoritySerializer()

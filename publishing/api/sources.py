@@ -69,7 +69,10 @@ class SourceSerializer(serializers.ModelSerializer):
 class PublishedCitationSerializer(serializers.Serializer):
     record_type = serializers.ChoiceField(choices=PARTNER_RECORD_TYPES)
     record_id = serializers.CharField()
-    claim = serializers.CharField(help_text="The claim's id, or the record's id for the record itself.")
+    claim = serializers.CharField(
+        help_text="The claim's id, or the record's id for the record itself; followed by \":<property>\" when the "
+        'quote states one of its values ("ent_…:birth_date", "clm_90:measures:asset_freeze").'
+    )
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     quote = serializers.CharField()

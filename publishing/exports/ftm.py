@@ -15,6 +15,7 @@ from entities.models import Entity, Identifier, Name, Organisation, Relationship
 from sanctions.models import SanctionAction, SanctionTarget
 from sources.models import Source
 
+from ..documents import cited as cited_in
 from ..documents import is_sanctioned
 from ..tags import source_tag_sql
 from .shared import (
@@ -302,8 +303,7 @@ def ftm_entities(row):
 
     # One Documentation per article the entity's claims cite: every quote from it.
     cited = defaultdict(lambda: ([], []))
-    claims = [doc, *doc["names"], *doc["identifiers"], *doc["relationships"]]
-    for citation in (c for claim in claims for c in claim["citations"]):
+    for _, citation in cited_in(doc):  # the claims' and their properties' (birth date, country...)
         quotes, translations = cited[citation["source"]]
         quotes.append(citation["quote"])
         translations.append(citation["translation"])

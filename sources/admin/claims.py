@@ -19,15 +19,16 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.admin import AdminModelForm, CreatedByAdminMixin
 
-from ..models import Citation, Claim
+from ..models import Citation, Claim, Evidence
 from ..provenance import admin_change_url
 
 CLAIM_EDIT_FIELDS = ("citations", "deprecated_reason")
 CLAIM_RECORD_FIELDS = ("created_at", "created_by", "updated_at", "deprecated_at")
-CLAIM_FIELDS = frozenset(CLAIM_EDIT_FIELDS + CLAIM_RECORD_FIELDS + ("record",))
+CLAIM_FIELDS = frozenset(CLAIM_EDIT_FIELDS + CLAIM_RECORD_FIELDS + ("record", "cited_values"))
 
 CITATIONS_HELP = (
     "Search by words of the quote or by the source's title or id. Use + to cite a span that has no citation yet."
@@ -37,6 +38,15 @@ CITATIONS_HELP = (
 def citation_choices():
     """Citations as the citations widgets list them: with their source, without its text."""
     return Citation.objects.select_related("source").defer("source__text")
+
+
+def claim_evidence():
+    """A claim's evidence with its citations as citation_choices() gives them."""
+    return Evidence.objects.select_related("citation__source").defer("citation__source__text").order_by("id")
+
+
+def has_cited_values(model):
+    return model.cited_properties is not Claim.cited_properties
 
 
 def _when(value):
@@ -65,7 +75,7 @@ class ClaimAdminMixin(CreatedByAdminMixin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self._is_inline:
-            qs = qs.select_related("created_by").prefetch_related(Prefetch("citations", queryset=citation_choices()))
+            qs = qs.select_related("created_by").prefetch_related(Prefetch("evidence", queryset=claim_evidence()))
         return qs
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -86,12 +96,15 @@ class ClaimAdminMixin(CreatedByAdminMixin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         extra = ("record",) if self._is_inline else CLAIM_RECORD_FIELDS
+        if has_cited_values(self.model):
+            extra = (*extra, "cited_values")
         return readonly + [f for f in extra if f not in readonly]
 
     def get_fields(self, request, obj=None):
         own = [f for f in super().get_fields(request, obj) if not (isinstance(f, str) and f in CLAIM_FIELDS)]
         if self._is_inline:
-            return [*own, *CLAIM_EDIT_FIELDS, "record"]
+            values = ["cited_values"] if has_cited_values(self.model) else []
+            return [*own, *CLAIM_EDIT_FIELDS, *values, "record"]
         return own
 
     def get_main_fieldsets(self, request, obj=None):
@@ -102,6 +115,12 @@ class ClaimAdminMixin(CreatedByAdminMixin):
 
     def get_claim_fieldsets(self, request, obj=None):
         evidence = ("Evidence", {"fields": ["citations"]})
+        if has_cited_values(self.model) and obj is not None:
+            evidence[1]["fields"].append("cited_values")
+            evidence[1]["description"] = (
+                "Citations: the words that state the claim itself. Each published value has its own "
+                "(cite them in the source reader, picking the value)."
+            )
         if obj is None:
             return [evidence]
         return [
@@ -132,6 +151,34 @@ class ClaimAdminMixin(CreatedByAdminMixin):
     @admin.display(description="deprecated", boolean=True, ordering="deprecated_at")
     def deprecated_display(self, obj):
         return obj.is_deprecated
+
+    @admin.display(description="cited values")
+    def cited_values(self, obj):
+        """Each published value of the claim (a birth date, a country, a measure) with the
+        quotes that back it, or a warning that none does: submission would refuse it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        values = obj.cited_properties()
+        if not values:
+            return "—"
+        evidence = obj.evidence.all() if self._is_inline else claim_evidence().filter(claim=obj)
+        quotes = {}
+        for e in evidence:
+            if e.property:
+                quotes.setdefault(e.property, []).append(e.citation)
+        items = [
+            (
+                label,
+                format_html_join(
+                    "; ",
+                    "“{}” ({})",
+                    ((c.quote, c.source.public_id) for c in quotes.get(key, [])),
+                )
+                or mark_safe('<strong class="errornote">no citation</strong>'),
+            )
+            for key, label in values
+        ]
+        return format_html('<ul class="cited-values">{}</ul>', format_html_join("", "<li>{}: {}</li>", items))
 
     @admin.display(description="record")
     def record(self, obj):

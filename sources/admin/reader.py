@@ -28,7 +28,7 @@ from .. import checklist, provenance, services
 from .. import text as textlib
 from ..creators import creators
 from ..mentions import mention_finder
-from ..models import Claim, Evidence, ReanchorProblem, Source
+from ..models import Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
 # The reader shows a long article in parts of about this many characters: finding the
@@ -78,12 +78,6 @@ def entity_citations(views):
         for claim in v.claims
         if claim.type in ("entity", "name")
     }
-
-
-def _claim_ref(value):
-    """The claim a posted ``claim`` value names: its primary key for now. The one place
-    the panel's claim values are read (they may come to name a property of a claim)."""
-    return int(value)
 
 
 class SelectionForm(forms.Form):
@@ -161,24 +155,17 @@ class SupersedeForm(forms.Form):
 
 
 def claim_errors(values):
-    """The claims the posted ``claim`` values name, specific, or {"claim": [messages]}
-    naming each value that is no live claim. One query per claim."""
+    """The claims the posted ``claim`` values name (a claim, "<pk>"; or one of its
+    properties, "<pk>:<property>": provenance.claim_reference), and a message for each
+    value that names no live claim or no value of it."""
     claims, errors = [], []
     if not values:
         return [], ["Choose the claim this quote backs."]
     for value in dict.fromkeys(values):
         try:
-            pk = _claim_ref(value)
-        except (TypeError, ValueError):
-            errors.append(f"{value!r} names no claim.")
-            continue
-        claim = Claim.objects.filter(pk=pk).first()
-        if claim is None:
-            errors.append(f"There is no claim {value}.")
-        elif claim.is_deprecated:
-            errors.append(f"Claim {value} ({claim.specific()}) is deprecated; reinstate it before citing it.")
-        else:
-            claims.append(claim.specific())
+            claims.append(provenance.claim_reference(value))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
     return claims, errors
 
 

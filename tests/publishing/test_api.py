@@ -14,7 +14,7 @@ from entities.models import Entity, Organisation
 from publishing import services
 from publishing.models import PublishedRecord
 from sanctions.models import Programme, SanctionAction
-from tests.builders import cited_entity, publish_edits
+from tests.builders import cite_properties, cited_entity, publish_edits
 
 ENTITIES, SANCTIONS, CHANGES = "/api/v1/entities/", "/api/v1/sanctions/", "/api/v1/changes/"
 
@@ -102,6 +102,7 @@ class TestEntityFilters:
     def test_country(self, published, users, partner):
         org = cited_entity(published.src, "Islamic Revolutionary Guard Corps")
         Organisation.objects.update_or_create(entity=org, defaults={"countries": ["IR"], "org_kind": "military_unit"})
+        cite_properties(org, org.citations.get())
         publish_edits(users, org)
         assert ids(partner.get(ENTITIES, {"country": "IR"})) == [org.public_id]
         assert ids(partner.get(ENTITIES, {"country": "RU"})) == []
@@ -276,6 +277,7 @@ class TestSanctions:
     def test_announced_range_with_partial_dates(self, published, users, partner):
         SanctionAction.objects.filter(pk=published.action.pk).update(announced_date="2024-03")
         published.action.refresh_from_db()
+        cite_properties(published.action, published.eu)
         publish_edits(users, published.action)
         action = [published.action.public_id]
         assert ids(partner.get(SANCTIONS, {"announced_after": "2024-03-15"})) == action  # could be

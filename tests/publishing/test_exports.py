@@ -16,7 +16,7 @@ from publishing import exports, services
 from publishing.documents import claim_id
 from publishing.models import PublishedRecord, PublishedVersion
 from sanctions.models import Programme, SanctionAction
-from tests.builders import cited, jsonl_documents, publish_edits, read_export
+from tests.builders import cite_properties, cited, jsonl_documents, publish_edits, read_export
 
 
 def followthemoney():
@@ -259,10 +259,13 @@ def test_multi_value_cells_escape_their_separator():
 def test_ftm_maps_entities_sanctions_relationships_and_sources(published, users):
     person, action = published.person, published.action
     Person.objects.create(entity=person, title="Maj. Gen.", gender="male", birth_date="1960", nationalities=["IR"])
+    cite_properties(person, published.salami)
     SanctionAction.objects.filter(pk=action.pk).update(announced_date="2022-10-20", in_force_date="2022-10-21")
+    cite_properties(action, published.eu)
     guard = cited(Entity.objects.create(kind=Entity.Kind.ORGANISATION), published.eu)
     cited(Name.objects.create(entity=guard, value="IRGC", type=Name.Type.PRIMARY), published.eu)
     Organisation.objects.create(entity=guard, org_kind=Organisation.Kind.MILITARY_UNIT, countries=["IR"])
+    cite_properties(guard, published.eu)
     head = Relationship.objects.create(subject=person, kind=Relationship.Kind.HEAD_OF, object=guard, role="commander")
     owns = Relationship.objects.create(subject=person, kind=Relationship.Kind.OWNER_OF, object=guard)
     for rel in (head, owns):

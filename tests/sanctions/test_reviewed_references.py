@@ -16,7 +16,7 @@ from publishing import services
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import Authority, Programme, SanctionAction
 from sources.models import Citation
-from tests.builders import admin_form_data, approve_now, change_page, post_change, publish_edits
+from tests.builders import admin_form_data, approve_now, change_page, cite_properties, post_change, publish_edits
 
 SANCTIONS = "/api/v1/sanctions/"
 ENTITIES = "/api/v1/entities/"
@@ -181,7 +181,9 @@ def test_the_stale_save_message_names_only_what_the_other_curator_changed(publis
         summary="Another listing.",
     )
     action.citations.add(published.eu)
-    action.targets.create(entity=person, measures=["travel_ban"]).citations.add(published.eu)
+    target = action.targets.create(entity=person, measures=["travel_ban"])
+    target.citations.add(published.eu)
+    cite_properties(target, published.eu)
     publish_edits(users, action)
 
     stale["notes"] = "My notes"

@@ -98,9 +98,12 @@ def test_each_highlight_lists_the_claims_it_backs_with_links(role_client):
         ).group(1)
     )
     froze = data.source.citations.get(quote="froze the assets")
-    [claim] = citations[str(froze.pk)]["claims"]
+    # the words back the target and its measure, each listed with its own id
+    claim, measure = citations[str(froze.pk)]["claims"]
     assert claim["type"] == "sanction target" and claim["kind"] == "target"
     assert claim["label"] == f"Anna0 Berg ← {data.action.public_id}"
+    assert measure["id"] == f"{claim['id']}:measures:asset_freeze"
+    assert measure["label"] == f"Anna0 Berg ← {data.action.public_id}: measure: asset freeze"
     assert claim["admin_url"] == reverse("admin:sanctions_sanctionaction_change", args=[data.action.pk])
     assert claim["trace_url"] == reverse("trace:action", args=[data.action.public_id])
     name = data.source.citations.get(quote="Anna0 Berg")
@@ -319,9 +322,12 @@ def test_the_panel_finds_records_and_lists_their_claims(role_client):
     found = client.get(url, {"q": "anna1"}).json()["records"]
     assert [r["label"] for r in found] == [str(data.persons[1])]
     types = [c["type"] for c in found[0]["claims"]]
-    assert types == ["entity", "name", "identifier", "relationship", "sanction target"]
+    # each claim followed by its published values (a target's measure), pickable on their own
+    assert types == ["entity", "name", "identifier", "relationship", "sanction target", "sanction target"]
+    target = found[0]["claims"][4]
+    assert found[0]["claims"][5]["id"] == f"{target['id']}:measures:asset_freeze"
     actions = client.get(url, {"q": data.action.public_id}).json()["records"]
-    assert [c["type"] for c in actions[0]["claims"]] == ["sanction action", "sanction target", "sanction target"]
+    assert [c["type"] for c in actions[0]["claims"]] == ["sanction action"] + ["sanction target"] * 4
     # nothing typed: the records this article already backs claims of
     cited = client.get(url).json()["records"]
     assert {r["label"] for r in cited} == {str(p) for p in data.persons} | {

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from entities.models import Entity, Name
+from entities.models import Entity, Name, Person
 from publishing.models import ChangeSet, ChangeSetItem
 from publishing.services import record_key
 from sanctions.models import Authority, SanctionAction
@@ -262,3 +262,16 @@ def test_the_reader_runs_the_same_queries_for_one_or_many_uncited_claims(
 def test_a_name_alone_reads_as_a_person(role_client, src):
     url = reverse("admin:sources_source_selection", args=[src.pk])
     assert role_client("curator").get(url, {"words": "Amir Rezaei"}).json()["kind"] == "person"
+
+
+def test_the_checklist_lists_a_published_value_until_its_own_words_are_cited(role_client, src, curator):
+    rezaei = person("Amir Rezaei", created_by=curator)
+    Person.objects.create(entity=rezaei, birth_date="1961")
+    client = role_client("curator")
+    html = cite(client, src, "Amir Rezaei", rezaei.pk).json()["view"]["checklist_html"]
+    assert f'data-claim="{rezaei.pk}:birth_date"' in html and "birth date: 1961" in html
+
+    cite(client, src, "Kavir", f"{rezaei.pk}:birth_date")
+    html = cite(client, src, "Amir Rezaei", rezaei.names.get().pk).json()["view"]["checklist_html"]
+    assert "birth_date" not in html
+    assert checklist(client, src) == []

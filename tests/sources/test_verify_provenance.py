@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.builders import TEXT, citation, source
+from sources.models import Evidence
+from tests.builders import TEXT, citation, person, source
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,16 @@ def test_a_changed_suffix_is_reported_and_every_batch_of_sources_is_checked(caps
         call_command("verify_provenance", no_progress=True)
     out = capsys.readouterr().out
     assert f"citation {cite.pk} (source {second.public_id}): prefix or suffix at" in out
+
+
+def test_evidence_for_a_property_its_claim_cannot_have_is_reported(capsys):
+    src = source()
+    cite = citation(src, "Schoigu")
+    shoigu = person("Sergei Shoigu", cite)
+    Evidence.objects.create(claim=shoigu, citation=cite, property="nationalities:RU")  # a person's: fine
+    name = shoigu.names.get()
+    wrong = Evidence.objects.create(claim=name, citation=cite, property="birth_date")  # a name has none
+    with pytest.raises(CommandError, match="1 provenance problem"):
+        call_command("verify_provenance", no_progress=True)
+    out = capsys.readouterr().out
+    assert f"evidence {wrong.pk} (source {src.public_id}): name claim {name.pk} has no property 'birth_date'" in out
