@@ -3,18 +3,19 @@
 ``needs_citing(record, ...)`` lists, for one record, the entries still waiting for a
 quote: the record's claims (``record.claims()``) the curator created that are live and
 backed by no citation, and their published values (a birth date, a measure:
-ClaimProperty, ref "<pk>:<property>") that no citation backs. A record is found by a
-claim without any citation; one whose claims are all cited but a value isn't shows once
-the reader opens it (see ``uncited``).
+ClaimProperty, ref "<pk>:<property>") that no citation backs.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from . import provenance
 from .models import Claim, ClaimProperty, Evidence
 
+# The claim types whose values are cited one by one (``cited_properties``): a record
+# with all its claims cited may still wait for a birth date's or a measure's quote.
+PROPERTY_HOLDERS = (Claim.Type.ENTITY, Claim.Type.SANCTION_ACTION, Claim.Type.SANCTION_TARGET)
 LIMIT = 200  # claims looked at; a curator's uncited backlog is far shorter
 
 
@@ -49,9 +50,11 @@ def uncited(user, models):
     """[(record, [Entry])] for every record of ``models`` (claim models that list their
     claims: entity, sanction action) holding a claim ``user`` created that no citation
     backs, newest first; a fixed number of queries (one per model and its prefetches)."""
+    evidence = Evidence.objects.filter(claim=OuterRef("pk"))
     pairs = (
         Claim.objects.filter(created_by=user, deprecated_at__isnull=True)
-        .filter(~Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
+        # no citation at all, or (a claim that may hold values) none for a value yet
+        .filter(~Exists(evidence) | (Q(claim_type__in=PROPERTY_HOLDERS) & ~Exists(evidence.exclude(property=""))))
         .order_by("-pk")
         .values_list("pk", "claim_type")[:LIMIT]
     )

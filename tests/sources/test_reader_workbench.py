@@ -275,3 +275,47 @@ def test_the_checklist_lists_a_published_value_until_its_own_words_are_cited(rol
     html = cite(client, src, "Amir Rezaei", rezaei.names.get().pk).json()["view"]["checklist_html"]
     assert "birth_date" not in html
     assert checklist(client, src) == []
+
+
+def test_a_sanction_action_is_created_with_its_targets_and_their_measures_waiting_for_words(role_client, src, curator):
+    ofac = Authority.objects.create(name="Office of Foreign Assets Control", short_name="OFAC", country="US")
+    rezaei = person("Amir Rezaei", created_by=curator)
+    kavir = entity("Kavir Drone Industries", Entity.Kind.ORGANISATION)
+    client = role_client("curator")
+    phrase = "The Treasury designated Amir Rezaei and Kavir Drone Industries"
+    fields = {"authority": ofac.pk, "kind": "designation", "status": "in_force"}
+    response = create(
+        client, src, phrase, "sanctionaction", **fields, targets=[rezaei.pk, kavir.pk], measures=["asset_freeze"]
+    )
+    assert response.status_code == 201, response.content
+    action = SanctionAction.objects.get()
+    targets = {t.entity_id: t for t in action.targets.all()}
+    assert set(targets) == {rezaei.pk, kavir.pk}
+    assert all(t.measures == ["asset_freeze"] for t in targets.values())
+    # the words back the action and each target; each measure waits for its own words
+    backed = set(Citation.objects.get(quote=phrase).evidence.values_list("claim_id", "property"))
+    assert backed == {(action.pk, ""), (targets[rezaei.pk].pk, ""), (targets[kavir.pk].pk, "")}
+    html = client.get(reverse("admin:sources_source_read", args=[src.pk])).content.decode()
+    for target in targets.values():
+        assert f'data-claim="{target.pk}:measures:asset_freeze"' in html
+
+    # one selection then cites the measure of both targets
+    refs = [f"{t.pk}:measures:asset_freeze" for t in targets.values()]
+    assert cite(client, src, "freezing all their assets", *refs).status_code == 201
+    html = client.get(reverse("admin:sources_source_read", args=[src.pk])).content.decode()
+    for target in targets.values():
+        assert f'data-claim="{target.pk}:measures:asset_freeze"' not in html
+
+    response = create(client, src, "on Monday", "sanctionaction", **fields, targets=["999999"], measures=["nonsense"])
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"targets", "measures"}
+    response = create(client, src, "on Monday", "sanctionaction", **fields, measures=["travel_ban"])
+    assert response.status_code == 400 and "tick the targeted entities" in response.json()["errors"]["measures"][0]
+    assert SanctionAction.objects.count() == 1
+
+
+def test_the_checklist_finds_a_record_whose_claims_are_cited_but_a_value_is_not(role_client, src, curator):
+    rezaei = person("Amir Rezaei", created_by=curator, cite=citation(src, "Amir Rezaei"))
+    Person.objects.create(entity=rezaei, birth_date="1961")
+    listed = checklist(role_client("curator"), src)
+    assert [r["pk"] for r in listed] == [rezaei.pk]

@@ -341,6 +341,24 @@
       }
     }
 
+    // The entities the panel has listed or created: what a new sanction action may target.
+    var targetBox = form.querySelector(".action-targets");
+    var targetable = new Map();
+
+    function offerTargets(records) {
+      if (!targetBox) return;
+      records.forEach(function (record) { if (record.type === "entity") targetable.set(String(record.pk), record); });
+      var ticked = new Set(Array.from(targetBox.querySelectorAll("input:checked")).map(function (b) { return b.value; }));
+      var boxes = [targetBox.querySelector("legend")];
+      targetable.forEach(function (record, pk) {
+        var box = el("input", { type: "checkbox", className: "action-target", value: pk });
+        box.checked = ticked.has(pk);
+        boxes.push(el("label", {}, [box, " " + record.label]));
+      });
+      if (boxes.length === 1) boxes.push(el("p", { className: "help", text: "Find or create the targeted entities first." }));
+      targetBox.replaceChildren.apply(targetBox, boxes);
+    }
+
     function recordButton(record) {
       var button = el("button", { type: "button", text: record.kind + ": " + record.label, "data-record": record.type + ":" + record.pk });
       button.addEventListener("click", function () { chooseRecord(record, button); });
@@ -354,6 +372,7 @@
         return;
       }
       data.records.forEach(function (record) { recordList.appendChild(el("li", {}, [recordButton(record)])); });
+      offerTargets(data.records);
     }
 
     // A record just created or picked from the checklist: first in the list, chosen.
@@ -365,6 +384,7 @@
       });
       var button = recordButton(record);
       recordList.prepend(el("li", {}, [button]));
+      offerTargets([record]);
       chooseRecord(record, button);
     }
 
@@ -544,6 +564,9 @@
       }
       if (what === "sanctionaction") {
         ["authority", "kind", "status", "summary"].forEach(function (name) { body.append(name, actionField(name).value); });
+        form.querySelectorAll(".action-target:checked, .action-measure:checked").forEach(function (box) {
+          body.append(box.classList.contains("action-target") ? "targets" : "measures", box.value);
+        });
       }
       if (confirmed) body.append("confirm_new", "1");
       post(form.getAttribute("data-create-url"), body)
