@@ -3,6 +3,7 @@ its form, its read-only list of citations and its list filter on corrections."""
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -122,6 +123,14 @@ class SourceAdmin(
                 "its citations stay, new ones go to the corrected text.",
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new article is added to be read and cited: plain "Save" opens it in the
+        # reader; "Save and continue" / "Save and add another" keep their meaning.
+        if "_continue" in request.POST or "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, f"{obj} was added: select the words that state each fact.")
+        return HttpResponseRedirect(reverse("admin:sources_source_read", args=[obj.pk]))
 
     @admin.display(description="title", ordering="title")
     def title_display(self, obj):

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 
 from sources.models import Citation, Evidence, ReanchorProblem, Source
 from tests import builders
@@ -96,6 +97,12 @@ def test_adding_a_source_stamps_creator_and_hash(admin_client, admin_user):
     # the browser's CRLF line breaks are stored as the article's \n, so offsets count one per break
     assert source.text == "Line one.\nLine two.\n"
     assert len(source.text_sha256) == 64
+    # "Save" opens the new article in the reader, where its words are cited
+    assert response["Location"] == reverse("admin:sources_source_read", args=[source.pk])
+
+    data.update(title="Another article", _continue="1")
+    response = admin_client.post(admin_url(Source, "add"), data)
+    assert response["Location"] == admin_url(Source, "change", Source.objects.get(title="Another article").pk)
 
 
 # ------------------------------------------------------------------ big pasted texts
