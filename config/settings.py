@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The banner of change sets a reviewer sent back (publishing.notices).
                 "publishing.notices.returned_change_sets",
+                "publishing.notices.open_change_set",
             ],
         },
     },

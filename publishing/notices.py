@@ -1,8 +1,12 @@
-"""A curator hears when a reviewer sends a change set back: a banner on every admin page
-naming the reviewer and their comment, until the curator opens that change set (kept in
-the session: a new session shows it again while the set is still returned)."""
+"""What a curator is told of their change sets wherever they work.
 
-from django.db.models import Exists, OuterRef, Q
+A banner on every admin page when a reviewer sends a change set back, naming the reviewer
+and their comment, until the curator opens that change set (kept in the session: a new
+session shows it again while the set is still returned); and, where a page asks for it
+(the source reader), the curator's open change set with its number of records, the way
+to submit what they recorded."""
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import SimpleLazyObject
 
 from .models import ChangeSet, ChangeSetEditor, Decision
@@ -48,3 +52,22 @@ def returned_change_sets(request):
         return returned(user, request.session.get(SEEN, []))
 
     return {"returned_change_sets": SimpleLazyObject(load)}
+
+
+def open_change_set(request):
+    """Context processor: the signed-in user's open change set (the one their edits join,
+    publishing.services.open_change_set) with ``record_count``, or None; queried only
+    when a page shows it."""
+    user = getattr(request, "user", None)
+
+    def load():
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return None
+        return (
+            ChangeSet.objects.filter(created_by=user, state=ChangeSet.State.OPEN)
+            .annotate(record_count=Count("items"))
+            .order_by("-id")
+            .first()
+        )
+
+    return {"my_open_change_set": SimpleLazyObject(load)}

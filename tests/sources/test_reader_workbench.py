@@ -136,6 +136,11 @@ def test_a_new_person_is_created_with_its_name_cited_in_the_curators_change_set(
     body = response.json()
     assert body["record"]["pk"] == entity.pk and body["record"]["type"] == "entity"
     assert f'data-citations="{stored.pk}">Amir Rezaei</span>' in body["view"]["article"]
+    # the way on: the curator's change set, which now holds the person, to submit
+    change_set = ChangeSet.objects.get(created_by=curator)
+    link = reverse("admin:publishing_changeset_change", args=[change_set.pk])
+    assert f'href="{link}#submit"' in body["view"]["checklist_html"]
+    assert "1 record ·" in " ".join(body["view"]["checklist_html"].split())
 
 
 def test_a_new_organisation_is_refused_while_a_likely_duplicate_exists_unless_confirmed(role_client, src):
