@@ -130,19 +130,34 @@ def offers(text: str, cited: set[tuple[int, int, str]]) -> list[Offer]:
     return out
 
 
-def new_entities(text: str, known: list[Offer], language: str = "") -> list[NewEntity]:
+def new_entities(text: str, known: list[Offer], language: str = "", cited=()) -> list[NewEntity]:
     """Likely persons and organisations the known mentions don't cover, each with the
-    admin's add page for it."""
+    admin's add page for it; one whose words the write model names already, or that
+    overlap words cited for an entity (``cited``: (start, end, entity id), as for
+    ``offers``: "Sepehr Parts Trading Co" inside the cited "Sepehr Parts Trading Co."),
+    comes with that entity as ``recorded``."""
     base = reverse("admin:entities_entity_add")
     suggestions = suggest_new_entities(text, known=[o.mention for o in known])
     recorded = _recorded({s.text for s in suggestions})
+    overlapping = {
+        s: next((entity for start, end, entity in sorted(cited) if start < s.end and s.start < end), None)
+        for s in suggestions
+    }
+    by_id = _entities_by_public_id({e for e in overlapping.values() if e})
     out = []
     for s in suggestions:
         params = {"kind": s.kind, "name": s.text}
         if language:
             params["lang"] = language
-        out.append(NewEntity(s, f"{base}?{urlencode(params)}", recorded.get(s.text.casefold())))
+        entity = recorded.get(s.text.casefold()) or by_id.get(overlapping[s])
+        out.append(NewEntity(s, f"{base}?{urlencode(params)}", entity))
     return out
+
+
+def _entities_by_public_id(public_ids):
+    if not public_ids:
+        return {}
+    return {e.public_id: e for e in Entity.objects.filter(public_id__in=public_ids).prefetch_related("names")}
 
 
 def _recorded(texts):

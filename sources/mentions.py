@@ -13,8 +13,9 @@ class MentionFinder:
         ``cited`` holds (start, end, entity id) of the spans already backing an entity."""
         return []
 
-    def new_entities(self, text, offers, language=""):
-        """Names in ``text`` that may be entities nobody recorded yet."""
+    def new_entities(self, text, offers, language="", cited=()):
+        """Names in ``text`` that may be entities nobody recorded yet; ``cited`` as for
+        ``offers`` (words cited for an entity are recorded already)."""
         return []
 
     def guess_kind(self, words):

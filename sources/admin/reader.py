@@ -246,7 +246,7 @@ class SourceReaderMixin:
         links = [{"number": i, "start": a, "end": b} for i, (a, b) in enumerate(parts, 1)] if len(parts) > 1 else []
         finder = mention_finder()
         mentions = finder.offers(text, cited)  # offsets into the part
-        new_entities = finder.new_entities(text, mentions, source.language)
+        new_entities = finder.new_entities(text, mentions, source.language, cited)
         # The panel's "Select" button selects a suggestion's words as a drag would.
         utf16 = textlib.utf16_offsets(text, {o for n in new_entities for o in (n.suggestion.start, n.suggestion.end)})
         return {

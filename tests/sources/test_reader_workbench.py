@@ -324,3 +324,18 @@ def test_the_checklist_finds_a_record_whose_claims_are_cited_but_a_value_is_not(
     Person.objects.create(entity=rezaei, birth_date="1961")
     listed = checklist(role_client("curator"), src)
     assert [r["pk"] for r in listed] == [rezaei.pk]
+
+
+def test_a_likely_new_entity_whose_words_are_cited_for_an_entity_is_not_offered_as_new(role_client, curator):
+    src = source(text="The Treasury named his firm, Sepehr Parts Trading Co., on Tuesday.", title="Treasury")
+    client = role_client("curator")
+    html = client.get(reverse("admin:sources_source_read", args=[src.pk])).content.decode()
+    assert "Sepehr Parts Trading Co" in html and "new-entity-recorded" not in html  # offered as new
+
+    # created from the words with the full stop: the suggestion (without it) is that entity
+    response = create(client, src, "Sepehr Parts Trading Co.", "organisation")
+    assert response.status_code == 201, response.content
+    sepehr = Entity.objects.get()
+    mentions = response.json()["view"]["mentions_html"]
+    assert "new-entity-recorded" in mentions and sepehr.public_id in mentions
+    assert "new-entity-add" not in mentions
