@@ -49,7 +49,12 @@
     // Below rect, inside the window's width (the box is shown first, to be measured).
     function placeNear(box, rect) {
       box.hidden = false;
-      var room = document.documentElement.clientWidth - box.offsetWidth - 8;
+      // Within the article's column when it is wide enough: the panels beside it (the
+      // mentions to accept, the checklist) stay in reach while the box is open.
+      var right = document.documentElement.clientWidth;
+      var column = article.getBoundingClientRect();
+      if (column.width >= box.offsetWidth + 16) right = Math.min(right, column.right);
+      var room = right - box.offsetWidth - 8;
       box.style.left = window.scrollX + Math.max(8, Math.min(rect.left, room)) + "px";
       box.style.top = window.scrollY + rect.bottom + 6 + "px";
     }
