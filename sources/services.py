@@ -100,6 +100,31 @@ class SupersedeResult:
         return f"{text}; {len(self.problems)} need a curator."
 
 
+# The metadata an imported page shows in its text as written (a headline, a byline's
+# name, an outlet's name); a date or an address is shown in a form of its own, not cited.
+CITED_METADATA = (Citation.MetadataField.TITLE, Citation.MetadataField.AUTHOR, Citation.MetadataField.PUBLISHER)
+
+
+def cite_metadata(source, user):
+    """Cite the first place ``source``'s text shows its title, author or publisher
+    (a Citation with ``metadata_field``): the source's metadata then traces to its words
+    like any claim. Returns {field: citation} for those the text shows."""
+    cited = {}
+    for name in CITED_METADATA:
+        value = getattr(source, str(name))
+        at = source.text.find(value) if value else -1
+        if at == -1:
+            continue
+        citation, _ = Citation.objects.get_or_create(
+            source=source,
+            start=at,
+            end=at + len(value),
+            defaults={"metadata_field": name, "created_by": user},
+        )
+        cited[str(name)] = citation
+    return cited
+
+
 @transaction.atomic
 def supersede(old_source, new_text, user, note=""):
     """Add the corrected text of `old_source` as a new source that supersedes it, and

@@ -4,6 +4,7 @@ server fetches; the article's text and metadata become a new source (sources.imp
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 
 from core.codes import LANGUAGES
 
-from .. import importing
+from .. import importing, services
 from ..models import Source
 
 
@@ -109,8 +110,11 @@ class ArticleImportMixin:
         if request.method == "POST" and form.is_valid():
             source = form.cleaned_data["source"]
             source.created_by = request.user
-            source.save()
-            messages.success(request, f"Imported {source}. Check its metadata, then cite what it states.")
+            with transaction.atomic():
+                source.save()
+                shown = services.cite_metadata(source, request.user)
+            where = f" Its {', '.join(shown)} cited where the page shows them." if shown else ""
+            messages.success(request, f"Imported {source}.{where} Check its metadata, then cite what it states.")
             return HttpResponseRedirect(reverse("admin:sources_source_read", args=[source.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -61,6 +61,11 @@ def test_a_saved_page_becomes_a_source_with_its_text_and_metadata(curator_client
         "en",
     )
     assert source.created_by == users.curator and source.retrieved_at is None
+    # the headline is cited as the source's title where the page shows it; the name in
+    # the byline and the outlet are not in the article's text, so nothing cites them
+    cited = {c.metadata_field: c.quote for c in source.citations.all()}
+    assert cited == {"title": "EU sanctions Iranian drone makers"}
+    assert source.citations.get().start == 0
 
 
 def test_a_page_without_an_article_is_refused_on_its_field(curator_client):
