@@ -112,14 +112,22 @@ def parse_claim_reference(value):
     "123:nationalities:IR"). The claim is its specific model (Entity, Name...). Raises
     a ValidationError saying what is wrong: not a reference, no such claim, a deprecated
     claim, or no such property value on it."""
+    pk, prop = _split_reference(value)
+    claim = Claim.objects.filter(pk=pk).first()
+    return _checked_reference(claim.specific() if claim is not None else None, pk, prop)
+
+
+def _split_reference(value):
     value = str(value or "").strip()
     pk, _, prop = value.partition(":")
     if not pk.isdigit():
         raise ValidationError(f"{value!r} names no claim.")
-    claim = Claim.objects.filter(pk=int(pk)).first()
+    return int(pk), prop
+
+
+def _checked_reference(claim, pk, prop):
     if claim is None:
         raise ValidationError(f"There is no claim {pk}.")
-    claim = claim.specific()
     if claim.is_deprecated:
         raise ValidationError(f"Claim {pk} ({claim}) is deprecated; reinstate it before citing it.")
     if prop and prop not in dict(claim.cited_properties()):
@@ -130,10 +138,34 @@ def parse_claim_reference(value):
     return claim, prop
 
 
+def _as_reference(claim, prop):
+    return ClaimProperty(claim, prop, dict(claim.cited_properties())[prop]) if prop else claim
+
+
 def claim_reference(value):
     """The claim, or the ClaimProperty, a reference names (see parse_claim_reference)."""
-    claim, prop = parse_claim_reference(value)
-    return ClaimProperty(claim, prop, dict(claim.cited_properties())[prop]) if prop else claim
+    return _as_reference(*parse_claim_reference(value))
+
+
+def claim_references(values):
+    """(claims, errors): ``claim_reference`` of each value (once each, in order), the
+    claims loaded together (one query per claim model present, with what their labels
+    need), and the message of each value that names no live claim or value."""
+    parsed, errors = [], []
+    for value in dict.fromkeys(values):
+        try:
+            parsed.append(_split_reference(value))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    types = Claim.objects.filter(pk__in={pk for pk, _ in parsed}).values_list("pk", "claim_type")
+    loaded = {pk: info.claim for pk, info in load_claims(types).items()}
+    claims = []
+    for pk, prop in parsed:
+        try:
+            claims.append(_as_reference(*_checked_reference(loaded.get(pk), pk, prop)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return claims, errors
 
 
 def load_claims(pairs):

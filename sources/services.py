@@ -34,7 +34,8 @@ def _lock_current(source):
 
 def _link(citation, backed, user):
     """Evidence rows to citation from each (claim id, property) of ``backed`` (property
-    "" for the claim itself); existing links are kept. Returns how many were added."""
+    "" for the claim itself); existing links are kept. Returns the pairs added. The apps
+    that show the claims hear once, for all of them (one edit of each record)."""
     claim_ids = {c for c, _ in backed}
     have = set(Evidence.objects.filter(citation=citation, claim_id__in=claim_ids).values_list("claim_id", "property"))
     new = [
@@ -43,8 +44,8 @@ def _link(citation, backed, user):
         if (c, p) not in have
     ]
     Evidence.objects.bulk_create(new)
-    notify_claims_edited([e.claim_id for e in new], user)
-    return len(new)
+    notify_claims_edited(list(dict.fromkeys(e.claim_id for e in new)), user)
+    return {(e.claim_id, e.property) for e in new}
 
 
 def notify_claims_edited(claim_ids, user):
@@ -69,9 +70,21 @@ def cite(source, start, end, claim, user, translation="", property=""):
     Reuses the citation of that exact span when there is one. Returns
     (citation, citation_created, evidence_created).
     """
-    if isinstance(claim, ClaimProperty):
-        claim, property = claim.claim, claim.key
-    check_property(claim, property)
+    citation, created, linked = cite_many(source, start, end, [(claim, property)], user, translation)
+    return citation, created, linked[0]
+
+
+@transaction.atomic
+def cite_many(source, start, end, backed, user, translation=""):
+    """``cite`` for several claims at once: ``backed`` is [(claim or ClaimProperty,
+    property)]; one citation, one lock, one notice of the edit per record. Returns
+    (citation, citation_created, [evidence created, per item of ``backed``])."""
+    pairs = []
+    for claim, property in backed:
+        if isinstance(claim, ClaimProperty):
+            claim, property = claim.claim, claim.key
+        check_property(claim, property)
+        pairs.append((claim.pk, property))
     source = _lock_current(source)
     citation = Citation.objects.filter(source=source, start=start, end=end).first()
     created = citation is None
@@ -79,8 +92,8 @@ def cite(source, start, end, claim, user, translation="", property=""):
         citation = Citation(source=source, start=start, end=end, translation=translation, created_by=user)
         citation.anchor()  # quote, prefix and suffix from the server's text, never the client's
         citation.save()
-    linked = _link(citation, [(claim.pk, property)], user)
-    return citation, created, bool(linked)
+    added = _link(citation, pairs, user)
+    return citation, created, [pair in added for pair in pairs]
 
 
 # ------------------------------------------------------------------------ supersede

@@ -28,7 +28,7 @@ from .. import checklist, provenance, services
 from .. import text as textlib
 from ..creators import creators
 from ..mentions import mention_finder
-from ..models import Evidence, ReanchorProblem, Source
+from ..models import ClaimProperty, Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
 # The reader shows a long article in parts of about this many characters: finding the
@@ -158,15 +158,9 @@ def claim_errors(values):
     """The claims the posted ``claim`` values name (a claim, "<pk>"; or one of its
     properties, "<pk>:<property>": provenance.claim_reference), and a message for each
     value that names no live claim or no value of it."""
-    claims, errors = [], []
     if not values:
         return [], ["Choose the claim this quote backs."]
-    for value in dict.fromkeys(values):
-        try:
-            claims.append(provenance.claim_reference(value))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    return claims, errors
+    return provenance.claim_references(values)
 
 
 def record_json(record):
@@ -387,18 +381,16 @@ class SourceReaderMixin:
         """[(claim, citation, citation created, evidence linked)]: the selection cited
         for each claim; a claim that can't be cited raises ValidationError naming it (the
         caller's transaction then saves nothing)."""
-        results = []
         for claim in claims:
             try:
-                citation, created, linked = services.cite(
-                    source, data["start"], data["end"], claim, request.user, translation=data["translation"]
-                )
+                if isinstance(claim, ClaimProperty):
+                    services.check_property(claim.claim, claim.key)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict") and "source" in exc.error_dict:
-                    raise  # the source, not the claim: say so as a single cite does
                 raise ValidationError({"claim": [f"Claim {claim.pk} ({claim}): {' '.join(exc.messages)}"]}) from None
-            results.append((claim, citation, created, linked))
-        return results
+        citation, created, linked = services.cite_many(
+            source, data["start"], data["end"], [(claim, "") for claim in claims], request.user, data["translation"]
+        )
+        return [(claim, citation, created, was_linked) for claim, was_linked in zip(claims, linked, strict=True)]
 
     def _cited_response(self, request, source, results, status=None, **extra):
         """The JSON answer to a cite: what was linked, and the article part drawn anew."""
