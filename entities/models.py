@@ -9,7 +9,7 @@ from core.fields import CountryField, EnumField, LanguageField, PartialDateField
 from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
-from sources.models import Claim, ClaimProperty, claim_link
+from sources.models import CitedValues, Claim, ClaimProperty, claim_link
 from sources.text import normalise
 
 
@@ -167,8 +167,9 @@ class KindDetails:
 
 
 @tracked()
-class Person(KindDetails, models.Model):
+class Person(CitedValues, KindDetails, models.Model):
     entity_kind = Entity.Kind.PERSON
+    cited_value_fields = ("title", "gender", "birth_date")
 
     entity = models.OneToOneField(Entity, primary_key=True, on_delete=models.CASCADE, related_name="person")
     title = models.CharField(max_length=200, blank=True, help_text="Title or rank as stated, e.g. “Maj. Gen.”.")
@@ -195,8 +196,9 @@ class Person(KindDetails, models.Model):
 
 
 @tracked()
-class Organisation(KindDetails, models.Model):
+class Organisation(CitedValues, KindDetails, models.Model):
     entity_kind = Entity.Kind.ORGANISATION
+    cited_value_fields = ("org_kind",)
 
     class Kind(models.TextChoices):
         GOVERNMENT_BODY = "government_body", "government body"

@@ -9,7 +9,7 @@ from core.history import tracked
 from core.ids import new_public_id
 from core.partial_dates import is_not_before, not_before_constraint
 from entities.models import Entity
-from sources.models import Claim, ClaimProperty, claim_link
+from sources.models import CitedValues, Claim, ClaimProperty, claim_link
 
 
 def _new_authority_id():
@@ -72,7 +72,7 @@ def _new_action_id():
 
 
 @tracked()
-class SanctionAction(Claim):
+class SanctionAction(CitedValues, Claim):
     claim_ptr = claim_link("sanctionaction")
 
     class Kind(models.TextChoices):
@@ -149,6 +149,7 @@ class SanctionAction(Claim):
         return ClaimProperty.of([self, *self.targets.all()])
 
     property_keys = "announced_date|in_force_date|end_date"
+    cited_value_fields = ("announced_date", "in_force_date", "end_date")
 
     def cited_properties(self):
         """The action's dates: each published, so each needs citations of its own."""

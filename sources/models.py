@@ -333,6 +333,26 @@ class ClaimProperty:
         return [item for c in claims for item in (c, *(cls(c, key, label) for key, label in c.cited_properties()))]
 
 
+class CitedValues:
+    """For a model whose single values are cited one by one (Evidence.property is the
+    field's name, on this row's claim: the entity for person or organisation details, the
+    action for its dates): a value that changes loses the citations of the old one, which
+    state something else. The new value then waits for its own words, in the curator's
+    checklist, and submission refuses it until cited."""
+
+    cited_value_fields = ()
+
+    def save(self, *args, **kwargs):
+        changed = []
+        if self.cited_value_fields and not self._state.adding:
+            old = type(self)._default_manager.filter(pk=self.pk).values(*self.cited_value_fields).first()
+            changed = [f for f in self.cited_value_fields if old is not None and old[f] != getattr(self, f)]
+        super().save(*args, **kwargs)
+        if changed:
+            # (the row's pk is its claim's: Person and Organisation are keyed by their entity)
+            Evidence.objects.filter(claim_id=self.pk, property__in=changed).delete()
+
+
 def claim_link(claim_type):
     """The parent link of a claim model, named so its reverse accessor (claim.as_name,
     claim.as_entity, ...) does not clash with the child's own fields."""

@@ -150,3 +150,18 @@ def test_the_review_page_shows_a_values_quotes_as_quotes():
     cited = {"birth_date": [{"source": "src_a", "start": 0, "end": 6, "quote": "TEHRAN", "translation": ""}]}
     html = review.render(cited, {})
     assert "<dt>birth date</dt>" in html and "<q>TEHRAN</q>" in html and "{" not in html
+
+
+def test_a_changed_value_loses_the_quote_of_the_old_one(world, users):
+    details = Person.objects.create(entity=world.person, birth_date="1961", nationalities=["IR"])
+    sources_services.cite(world.src, 0, 6, world.person, users.curator, property="birth_date")
+    sources_services.cite(world.src, 0, 6, world.person, users.curator, property="nationalities:IR")
+    details.birth_date = "1975"  # the quote stated 1961, not this
+    details.save()
+    assert set(Evidence.objects.filter(claim=world.person).exclude(property="").values_list("property", flat=True)) == {
+        "nationalities:IR"
+    }
+    services.record_edit(users.curator, world.person)
+    with pytest.raises(WorkflowError) as refused:
+        services.submit(world.change_set, users.curator)
+    assert "birth date: 1975 has no citation" in str(refused.value)
