@@ -8,7 +8,7 @@ ClaimProperty, ref "<pk>:<property>") that no citation backs.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from . import provenance
 from .models import Claim, ClaimProperty, Evidence
@@ -50,16 +50,18 @@ def uncited(user, models):
     """[(record, [Entry])] for every record of ``models`` (claim models that list their
     claims: entity, sanction action) holding a claim ``user`` created that no citation
     backs, newest first; a fixed number of queries (one per model and its prefetches)."""
-    evidence = Evidence.objects.filter(claim=OuterRef("pk"))
-    pairs = (
-        Claim.objects.filter(created_by=user, deprecated_at__isnull=True)
-        # no citation at all, or (a claim that may hold values) none for a value yet
-        .filter(~Exists(evidence) | (Q(claim_type__in=PROPERTY_HOLDERS) & ~Exists(evidence.exclude(property=""))))
-        .order_by("-pk")
-        .values_list("pk", "claim_type")[:LIMIT]
-    )
+    mine = Claim.objects.filter(created_by=user, deprecated_at__isnull=True).order_by("-pk")
+    # Claims no citation backs; and, apart, the newest claims that may hold values (a
+    # birth date, a measure), whose values ``needs_citing`` checks one by one: two limits,
+    # so records with nothing left to cite never crowd out those with an uncited claim.
+    uncited_claims = mine.filter(~Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
+    holders = mine.filter(claim_type__in=PROPERTY_HOLDERS)
+    pairs = {
+        *uncited_claims.values_list("pk", "claim_type")[:LIMIT],
+        *holders.values_list("pk", "claim_type")[:LIMIT],
+    }
     records = {}
-    for info in provenance.load_claims(list(pairs)).values():
+    for info in provenance.load_claims(pairs).values():
         record = info.record
         if type(record) in models:
             records.setdefault(type(record), set()).add(record.pk)

@@ -11,6 +11,7 @@ from entities.models import Entity, Name, Person
 from publishing.models import ChangeSet, ChangeSetItem
 from publishing.services import record_key
 from sanctions.models import Authority, SanctionAction
+from sources import checklist as checklist_module
 from sources.models import Citation, Evidence
 from tests.builders import citation, entity, person, source
 
@@ -333,11 +334,22 @@ def test_a_sanction_action_is_created_with_its_targets_and_their_measures_waitin
     assert SanctionAction.objects.count() == 1
 
 
-def test_the_checklist_finds_a_record_whose_claims_are_cited_but_a_value_is_not(role_client, src, curator):
+def test_the_checklist_finds_a_record_whose_claims_are_cited_but_a_value_is_not(role_client, src, curator, monkeypatch):
     rezaei = person("Amir Rezaei", created_by=curator, cite=citation(src, "Amir Rezaei"))
-    Person.objects.create(entity=rezaei, birth_date="1961")
-    listed = checklist(role_client("curator"), src)
-    assert [r["pk"] for r in listed] == [rezaei.pk]
+    Person.objects.create(entity=rezaei, birth_date="1961", nationalities=["IR", "IQ"])
+    client = role_client("curator")
+    assert [r["pk"] for r in checklist(client, src)] == [rezaei.pk]
+    # one value cited, the others still listed
+    cite(client, src, "Monday", f"{rezaei.pk}:birth_date")
+    html = client.get(reverse("admin:sources_source_read", args=[src.pk])).content.decode()
+    assert f'data-claim="{rezaei.pk}:nationalities:IQ"' in html and f'data-claim="{rezaei.pk}:birth_date"' not in html
+    # records with nothing left to cite don't crowd out an uncited claim
+    Name.objects.create(entity=rezaei, value="Rezai", created_by=curator)
+    treasury = citation(src, "Treasury")
+    for i in range(3):
+        entity(f"Cited Company{i}", Entity.Kind.ORGANISATION, created_by=curator, cite=treasury)
+    monkeypatch.setattr(checklist_module, "LIMIT", 2)
+    assert rezaei.pk in [r["pk"] for r in checklist(client, src)]
 
 
 def test_a_likely_new_entity_whose_words_are_cited_for_an_entity_is_not_offered_as_new(role_client, curator):
