@@ -306,7 +306,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
             "change_set": change_set,
             "drafts": [(key, names.get(key[1], "")) for key in keys if key not in published],
             "reverted": [(key, names.get(key[1], ""), published[key]) for key in keys if key in published],
-            "may_abandon": discarding.may_discard(request.user, change_set),
+            "may_abandon": discarding.may_abandon(request.user, change_set),
         }
         return TemplateResponse(request, "admin/publishing/changeset/abandon_confirmation.html", context)
 
@@ -343,7 +343,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
             and user.has_perm("publishing.review_changeset")
             and user.pk not in editor_ids,
             "is_editor": user.pk in editor_ids,
-            "may_abandon": may_discard,
+            "may_abandon": discarding.may_abandon(user, change_set),
             "abandoned_items": abandoned_items,
             "published_versions": change_set.published_versions.order_by("seq"),
         }

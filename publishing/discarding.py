@@ -17,7 +17,7 @@ be put back.
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, RestrictedError
 
 from core import history
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
@@ -39,9 +39,15 @@ def change_permission(record_type):
 
 
 def may_discard(user, change_set):
-    """Whether ``user`` may discard drafts of ``change_set`` or abandon it (buttons only;
-    the services check again)."""
+    """Whether ``user`` may discard drafts of ``change_set`` (buttons only; the services
+    check again: a curator who only edited the set discards only drafts they created)."""
     return change_set.is_open and user.pk in editor_ids(change_set)
+
+
+def may_abandon(user, change_set):
+    """Whether ``user`` may abandon ``change_set``: the curator who started it, not one
+    who only cited a quote in it (abandoning discards everyone's drafts in it)."""
+    return change_set.is_open and user.pk == change_set.created_by_id
 
 
 # ------------------------------------------------------------------------ discarding
@@ -68,11 +74,17 @@ def blockers(keys):
     entity_pks = dict(Entity.objects.filter(public_id__in=ids.get(documents.ENTITY, [])).values_list("pk", "public_id"))
     actions = ids.get(documents.SANCTION, [])
     lines = []
-    for t in SanctionTarget.objects.filter(entity_id__in=entity_pks).exclude(action__public_id__in=actions):
+    for t in (
+        SanctionTarget.objects.filter(entity_id__in=entity_pks)
+        .exclude(action__public_id__in=actions)
+        .select_related("action")
+    ):
         lines.append(f"{entity_pks[t.entity_id]} is a target of sanction action {t.action.public_id}")
-    for r in Relationship.objects.filter(object_id__in=entity_pks).exclude(subject_id__in=entity_pks):
+    related = Relationship.objects.filter(object_id__in=entity_pks).exclude(subject_id__in=entity_pks)
+    for r in related.select_related("subject").prefetch_related("subject__names"):
         lines.append(f"{entity_pks[r.object_id]} is the object of a relationship of {r.subject}")
-    for o in Organisation.objects.filter(parent_id__in=entity_pks).exclude(entity_id__in=entity_pks):
+    children = Organisation.objects.filter(parent_id__in=entity_pks).exclude(entity_id__in=entity_pks)
+    for o in children.select_related("entity").prefetch_related("entity__names"):
         lines.append(f"{entity_pks[o.parent_id]} is the parent organisation of {o.entity}")
     for e in Entity.objects.filter(merged_into_id__in=entity_pks).exclude(pk__in=entity_pks):
         lines.append(f"{e} was merged into {entity_pks[e.merged_into_id]}")
@@ -80,7 +92,8 @@ def blockers(keys):
     for a in Authority.objects.filter(entity_id__in=entity_pks).exclude(public_id__in=authorities):
         lines.append(f"{entity_pks[a.entity_id]} is the organisation of authority {a.name} ({a.public_id})")
     programmes = ids.get(documents.PROGRAMME, [])
-    for p in Programme.objects.filter(authority__public_id__in=authorities).exclude(public_id__in=programmes):
+    shown_programmes = Programme.objects.filter(authority__public_id__in=authorities).exclude(public_id__in=programmes)
+    for p in shown_programmes.select_related("authority"):
         lines.append(f"{p.authority.public_id} is the authority of programme {p.name} ({p.public_id})")
     shown = Q(authority__public_id__in=authorities) | Q(programme__public_id__in=programmes)
     for a in SanctionAction.objects.filter(shown).exclude(public_id__in=actions).select_related("authority"):
@@ -100,7 +113,8 @@ def _checked_item(user, key):
     item = ChangeSetItem.objects.filter(record_type=key[0], record_id=key[1], pending=True).first()
     if item is None:
         raise WorkflowError(f"{key[1]} is in no change set waiting for review; there is no draft to discard.")
-    return _locked_open_set(user, item.change_set_id, "discard its drafts")
+    change_set = _locked_open_set(user, item.change_set_id, "discard its drafts")
+    return change_set
 
 
 def _locked_open_set(user, pk, what):
@@ -122,6 +136,10 @@ def discard(user, record, reason=""):
     change set. Returns the change set it was in."""
     key = record_key(record)
     change_set = _checked_item(user, key)
+    if user.pk not in (change_set.created_by_id, getattr(record, "created_by_id", None)):
+        raise PermissionDenied(
+            f"Only the curator who created {key[1]}, or who started change set #{change_set.pk}, can discard it."
+        )
     why = f": {reason.strip()}" if reason.strip() else ""
     with history.context(
         workflow=f"discarded draft {key[1]} from change set #{change_set.pk}{why}",
@@ -152,7 +170,16 @@ def _discard(keys, change_set, keep_items=False):
                 Organisation.objects.filter(entity_id__in=entity_pks).delete()
                 Entity.objects.filter(pk__in=entity_pks, merged_into__isnull=False).update(merged_into=None)
             if ids.get(record_type):
-                RECORD_MODELS[record_type].objects.filter(public_id__in=ids[record_type]).delete()
+                try:
+                    RECORD_MODELS[record_type].objects.filter(public_id__in=ids[record_type]).delete()
+                except (ProtectedError, RestrictedError) as exc:
+                    # A record that came to refer to it since the check above (a target
+                    # added meanwhile): refused like one found by the check.
+                    referrers = "; ".join(sorted({str(o) for o in exc.args[1]}))
+                    raise WorkflowError(
+                        f"{', '.join(i for _, i in keys)} can't be discarded: other records now refer to it "
+                        f"({referrers}). Change or discard those first."
+                    ) from None
         cursor.execute("SELECT set_config('sources.discard', '', true)")
     if keep_items:
         return
@@ -172,6 +199,11 @@ def abandon(change_set, user, reason):
     if not user.has_perm("publishing.add_changeset"):
         raise PermissionDenied("Only curators can abandon change sets.")
     change_set = _locked_open_set(user, change_set.pk, "abandon it")
+    if user.pk != change_set.created_by_id:
+        raise PermissionDenied(
+            f"Only {change_set.created_by}, who started change set #{change_set.pk}, can abandon it "
+            "(it would discard their drafts too)."
+        )
     if not reason.strip():
         raise WorkflowError("Say why the change set is abandoned (the field reason is empty).")
     keys = pending_keys(change_set)

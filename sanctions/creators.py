@@ -17,7 +17,12 @@ class NewSanctionAction(Creator):
 
     key = "sanctionaction"
     label = "New sanction action"
-    permissions = ("sanctions.add_sanctionaction", "sanctions.change_sanctionaction")
+    permissions = (
+        "sanctions.add_sanctionaction",
+        "sanctions.change_sanctionaction",
+        "sanctions.add_sanctiontarget",
+        "sanctions.change_sanctiontarget",
+    )
 
     def choices(self):
         return {

@@ -10,6 +10,7 @@ from entities.models import Entity, Identifier, Name, Relationship
 from publishing import discarding, documents, services
 from publishing.models import ChangeSet, ChangeSetItem, Decision
 from sanctions.models import SanctionAction, SanctionTarget
+from sources import services as sources_services
 from sources.models import Citation, Claim, Evidence
 from tests.builders import admin_form_data, admin_url, change_page, citation, entity, form_errors, make_source
 
@@ -209,3 +210,17 @@ def test_the_curator_sees_a_rejection_once_and_on_the_home_page(client, users, w
     for other in (users.curator2, users.reviewer):
         client.force_login(other)
         assert "returned to you" not in client.get("/admin/").content.decode()
+
+
+def test_a_curator_who_only_cited_in_a_set_neither_abandons_it_nor_discards_its_drafts(client, users):
+    person, cite, change_set = draft_with_names(users)
+    # curator2 cites one quote for the person: an editor of the set now
+    sources_services.cite(cite.source, 0, 5, person, users.curator2)
+    assert users.curator2.pk in services.editor_ids(change_set)
+    client.force_login(users.curator2)
+    assert client.post(admin_url(ChangeSet, "abandon", change_set.pk), {"reason": "x"}).status_code == 403
+    assert client.post(admin_url(Entity, "discard", person.pk), {"reason": "x"}).status_code == 403
+    assert Entity.objects.filter(pk=person.pk).exists()
+    assert ChangeSet.objects.get(pk=change_set.pk).state == ChangeSet.State.OPEN
+    page = client.get(admin_url(ChangeSet, "change", change_set.pk)).content.decode()
+    assert "abandon-link" not in page
