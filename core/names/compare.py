@@ -324,9 +324,9 @@ def compare(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
         if by_character.score == 1.0:
             return by_character
         by_reading = _compare_read(query, candidate)
-        if by_reading.score > by_character.score:
-            return replace(by_reading, score=min(by_reading.score, HAN_READING_CAP))
-        return by_character
+        capped = min(by_reading.score, HAN_READING_CAP)
+        # the reading only lifts a weaker comparison of the characters, never lowers one
+        return replace(by_reading, score=capped) if capped > by_character.score else by_character
     return _compare_read(query, candidate)
 
 

@@ -334,3 +334,9 @@ def test_han_characters_that_only_read_alike_are_a_lead_not_a_match():
 
 def test_a_chinese_name_in_han_characters_matches_its_pinyin():
     assert n.similarity("习近平", "Xi Jinping", "person") >= 0.7
+
+
+def test_han_names_one_character_apart_keep_their_character_score():
+    # one character of nine differs (气 / 汽, both "qi"): the reading must not pull the
+    # characters' score down to the cap of a reading-only lead
+    assert n.similarity("中国石油天然气集团", "中国石油天然汽集团", "organisation") >= 0.7
