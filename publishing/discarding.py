@@ -22,7 +22,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from core import history
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
-from sources.models import Claim, Evidence
+from sources.models import Citation, Claim, Evidence
 
 from . import documents
 from .models import ChangeSet, ChangeSetItem, Decision, RecordRevision
@@ -335,6 +335,12 @@ def revert(keys, published, change_set, user):
         if claims:
             parts = [(Claim, Q(pgh_obj_id__in=claims)), *parts, (Evidence, Q(claim_id__in=claims))]
         plans += [(part, _plan(part, selection, cuts[key], key)) for part, selection in parts]
+        if claims:
+            # A citation's translation edited in the set goes back too; only updated: a
+            # citation made since stays (other records may cite it), it just backs less.
+            cited = event_model(Evidence).objects.filter(claim_id__in=claims).values("citation_id")
+            _, updates, _ = _plan(Citation, Q(pgh_obj_id__in=cited), cuts[key], key)
+            plans.append((Citation, ([], updates, [])))
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('sources.discard', 'on', true)")
         # Rows that did not exist then go first (unique constraints), children before parents.

@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.copyin import copy_rows, reserve_ids
 from entities.models import Entity, Identifier, Name, Organisation, Person, Relationship
 from sanctions.models import Authority, Programme, SanctionAction, SanctionTarget
-from sources.models import Claim, Evidence
+from sources.models import Citation, Claim, Evidence
 
 from . import documents, signals, tags
 from .exports.csvfile import csv_row
@@ -398,7 +398,7 @@ def event_model(model):
 
 
 # The tables a record is made of, whose history lets a record be put back as published.
-HISTORY_MODELS = (Claim, Evidence, Entity, Person, Organisation, Name, Identifier, Relationship)
+HISTORY_MODELS = (Claim, Evidence, Citation, Entity, Person, Organisation, Name, Identifier, Relationship)
 HISTORY_MODELS += (SanctionAction, SanctionTarget, Authority, Programme)
 
 

@@ -224,3 +224,19 @@ def test_a_curator_who_only_cited_in_a_set_neither_abandons_it_nor_discards_its_
     assert ChangeSet.objects.get(pk=change_set.pk).state == ChangeSet.State.OPEN
     page = client.get(admin_url(ChangeSet, "change", change_set.pk)).content.decode()
     assert "abandon-link" not in page
+
+
+def test_abandoning_puts_back_a_translation_edited_in_the_set(users, published):
+    person = published.person
+    key = (documents.ENTITY, person.public_id)
+    before = services.heads([key])[key].content_hash
+    cited = published.salami
+    cited.translation = "An edited translation."
+    cited.save()
+    sources_services.notify_claims_edited([person.pk], users.curator)
+    change_set = services.pending_item(key).change_set
+    assert documents.content_hash(services.draft_documents([key])[key].document) != before
+
+    discarding.abandon(change_set, users.curator, "Wrong translation")
+    assert Citation.objects.get(pk=cited.pk).translation == ""
+    assert documents.content_hash(services.draft_documents([key])[key].document) == before
