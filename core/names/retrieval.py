@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .compare import AnalysedName, analyse
 from .keys import fold, key_skeleton, merge_labials, skeleton, without_v
@@ -35,7 +36,14 @@ def spelling_key(name: AnalysedName) -> str:
 def tokens_key(tokens) -> str:
     """The whole-name key of some tokens: sorted key skeletons, legal forms left out
     ("Esdoin Bank" = "Esdoin Bank Company")."""
-    tokens = fold_legal_forms(tokens)
+    return _tokens_key(tuple(tokens))
+
+
+# The mention finder asks this of every run of words in an article (80,000 for 1 MB),
+# most of them seen before: the same few words again and again.
+@lru_cache(maxsize=1 << 16)
+def _tokens_key(tokens: tuple[str, ...]) -> str:
+    tokens = fold_legal_forms(list(tokens))
     kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS] or tokens
     return "n:" + " ".join(sorted(key_skeleton(t) for t in kept))
 
