@@ -6,11 +6,13 @@ session shows it again while the set is still returned); and, where a page asks 
 (the source reader), the curator's open change set with its number of records, the way
 to submit what they recorded."""
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import SimpleLazyObject
 
-from .models import ChangeSet, ChangeSetEditor, Decision
-from .queue import last_decision
+from core.pagination import related_count
+
+from .models import ChangeSetItem, Decision
+from .queue import last_decision, open_sets_of
+from .services import own_open_change_sets
 
 SEEN = "publishing_seen_rejections"  # session key: ids of the rejections the user has opened
 
@@ -18,9 +20,8 @@ SEEN = "publishing_seen_rejections"  # session key: ids of the rejections the us
 def returned(user, seen=()):
     """Open change sets of ``user`` (made or edited by them) whose last decision is a
     rejection not in ``seen``, each with the rejection's id, reviewer and comment."""
-    edited = ChangeSetEditor.objects.filter(change_set=OuterRef("pk"), user=user)
     return list(
-        ChangeSet.objects.filter(Q(created_by=user) | Exists(edited), state=ChangeSet.State.OPEN)
+        open_sets_of(user)
         .annotate(
             last_kind=last_decision("kind"),
             rejection=last_decision("id"),
@@ -63,11 +64,6 @@ def open_change_set(request):
     def load():
         if user is None or not user.is_authenticated or not user.is_staff:
             return None
-        return (
-            ChangeSet.objects.filter(created_by=user, state=ChangeSet.State.OPEN)
-            .annotate(record_count=Count("items"))
-            .order_by("-id")
-            .first()
-        )
+        return own_open_change_sets(user).annotate(record_count=related_count(ChangeSetItem, "change_set")).first()
 
     return {"my_open_change_set": SimpleLazyObject(load)}

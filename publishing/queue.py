@@ -33,12 +33,17 @@ def to_review(user):
     )
 
 
+def open_sets_of(user):
+    """The open change sets ``user`` made or edited."""
+    edited = ChangeSetEditor.objects.filter(change_set=OuterRef("pk"), user=user)
+    return ChangeSet.objects.filter(Q(created_by=user) | Exists(edited), state=ChangeSet.State.OPEN)
+
+
 def own_open(user):
     """``user``'s open change sets (made or edited by them), rejected ones first, each
     with the last decision's kind, comment, reviewer and time."""
-    edited = ChangeSetEditor.objects.filter(change_set=OuterRef("pk"), user=user)
     change_sets = list(
-        ChangeSet.objects.filter(Q(created_by=user) | Exists(edited), state=ChangeSet.State.OPEN)
+        open_sets_of(user)
         .annotate(
             record_count=related_count(ChangeSetItem, "change_set"),
             last_kind=last_decision("kind"),

@@ -197,9 +197,14 @@ def bulk_change_set(user, keys, title=""):
     return change_set
 
 
+def own_open_change_sets(user):
+    """The open change sets ``user`` started, newest first: the first is the one their
+    edits join."""
+    return ChangeSet.objects.filter(created_by=user, state=ChangeSet.State.OPEN).order_by("-id")
+
+
 def open_change_set(user):
-    change_set = ChangeSet.objects.filter(created_by=user, state=ChangeSet.State.OPEN).order_by("-id").first()
-    return change_set or ChangeSet.objects.create(created_by=user)
+    return own_open_change_sets(user).first() or ChangeSet.objects.create(created_by=user)
 
 
 # ---------------------------------------------------------------- what review shows

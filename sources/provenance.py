@@ -106,17 +106,6 @@ class ClaimInfo:
         }
 
 
-def parse_claim_reference(value):
-    """(claim, property) for a claim reference as the reader posts it: "<pk>" for the
-    claim itself, "<pk>:<property>" for one of its cited properties ("123:birth_date",
-    "123:nationalities:IR"). The claim is its specific model (Entity, Name...). Raises
-    a ValidationError saying what is wrong: not a reference, no such claim, a deprecated
-    claim, or no such property value on it."""
-    pk, prop = _split_reference(value)
-    claim = Claim.objects.filter(pk=pk).first()
-    return _checked_reference(claim.specific() if claim is not None else None, pk, prop)
-
-
 def _split_reference(value):
     value = str(value or "").strip()
     pk, _, prop = value.partition(":")
@@ -142,15 +131,13 @@ def _as_reference(claim, prop):
     return ClaimProperty(claim, prop, dict(claim.cited_properties())[prop]) if prop else claim
 
 
-def claim_reference(value):
-    """The claim, or the ClaimProperty, a reference names (see parse_claim_reference)."""
-    return _as_reference(*parse_claim_reference(value))
-
-
 def claim_references(values):
-    """(claims, errors): ``claim_reference`` of each value (once each, in order), the
-    claims loaded together (one query per claim model present, with what their labels
-    need), and the message of each value that names no live claim or value."""
+    """(claims, errors) for claim references as the reader posts them: "<pk>" for the
+    claim itself (its specific model: Entity, Name...), "<pk>:<property>" for one of its
+    cited properties ("123:birth_date", "123:nationalities:IR"; a ClaimProperty). Each
+    value once, in order; the claims loaded together (one query per claim model present,
+    with what their labels need); a message for each value that is not a reference, or
+    names no claim, a deprecated one, or a value it doesn't have."""
     parsed, errors = [], []
     for value in dict.fromkeys(values):
         try:

@@ -28,7 +28,7 @@ from .. import checklist, provenance, services
 from .. import text as textlib
 from ..creators import creators
 from ..mentions import mention_finder
-from ..models import ClaimProperty, Evidence, ReanchorProblem, Source
+from ..models import Evidence, ReanchorProblem, Source
 
 SEARCH_LIMIT = 10
 # The reader shows a long article in parts of about this many characters: finding the
@@ -156,7 +156,7 @@ class SupersedeForm(forms.Form):
 
 def claim_errors(values):
     """The claims the posted ``claim`` values name (a claim, "<pk>"; or one of its
-    properties, "<pk>:<property>": provenance.claim_reference), and a message for each
+    properties, "<pk>:<property>": provenance.claim_references), and a message for each
     value that names no live claim or no value of it."""
     if not values:
         return [], ["Choose the claim this quote backs."]
@@ -379,14 +379,8 @@ class SourceReaderMixin:
     @staticmethod
     def _cite_all(request, source, data, claims):
         """[(claim, citation, citation created, evidence linked)]: the selection cited
-        for each claim; a claim that can't be cited raises ValidationError naming it (the
-        caller's transaction then saves nothing)."""
-        for claim in claims:
-            try:
-                if isinstance(claim, ClaimProperty):
-                    services.check_property(claim.claim, claim.key)
-            except ValidationError as exc:
-                raise ValidationError({"claim": [f"Claim {claim.pk} ({claim}): {' '.join(exc.messages)}"]}) from None
+        for every claim at once (provenance.claim_references checked each); a ValidationError
+        leaves the caller's transaction to save nothing."""
         citation, created, linked = services.cite_many(
             source, data["start"], data["end"], [(claim, "") for claim in claims], request.user, data["translation"]
         )

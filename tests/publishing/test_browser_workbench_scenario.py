@@ -19,7 +19,13 @@ from entities.models import Entity
 from publishing.models import ChangeSet, PublishedVersion
 from sanctions.models import SanctionAction
 from sources.models import Source
-from tests.sources.test_browser import ARTIFACTS, SELECT, browser, page, screenshot  # noqa: F401 (fixtures)
+from tests.sources.test_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    browser,
+    page,
+    screenshot,
+    select_and_open_panel,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,9 +93,7 @@ class Curator:
     def select_words(self, phrase):
         """A drag of the mouse over ``phrase`` in the article (one action)."""
         self._act(f"select “{phrase[:40]}”")
-        self.page.evaluate(SELECT, phrase)
-        self.page.dispatch_event("#article", "mouseup")
-        self.page.wait_for_selector("#cite-panel", state="visible")
+        select_and_open_panel(self.page, phrase)
 
 
 def saved(tab):
